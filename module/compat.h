@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Every kernel-version difference peercred meets, in one place. The
+ * PEERCRED_HAVE_* flags come from feature probes of the target tree in
+ * module/Kbuild, not from version numbers: distributions backport.
+ */
+#ifndef PEERCRED_COMPAT_H
+#define PEERCRED_COMPAT_H
+
+#include <linux/capability.h>
+#include <linux/module.h>
+
+/* 6.3 turned kernel_cap_t from u32[2] into one u64. */
+static inline u64 peercred_cap_u64(kernel_cap_t cap)
+{
+#ifdef PEERCRED_HAVE_CAP_U64
+	return cap.val;
+#else
+	return ((u64)cap.cap[1] << 32) | cap.cap[0];
+#endif
+}
+
+/* Internals are exported only when the target has KUnit, for the tests. */
+#if IS_ENABLED(CONFIG_KUNIT)
+#include <kunit/visibility.h>
+#define PEERCRED_EXPORT_FOR_KUNIT(sym)	EXPORT_SYMBOL_IF_KUNIT(sym)
+#else
+#define PEERCRED_EXPORT_FOR_KUNIT(sym)
+#endif
+
+/* 6.13 made MODULE_IMPORT_NS() take a string literal. */
+#ifdef PEERCRED_HAVE_IMPORT_NS_STRING
+#define PEERCRED_IMPORT_KUNIT_NS() MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING")
+#else
+#define PEERCRED_IMPORT_KUNIT_NS() MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING)
+#endif
+
+#endif /* PEERCRED_COMPAT_H */

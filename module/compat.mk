@@ -1,0 +1,13 @@
+# SPDX-License-Identifier: GPL-2.0
+# Feature probes of the target tree, shared by module/ and kunit/; compat.h
+# turns them into code. Probing beats version checks: distributions backport.
+
+# 6.3 made kernel_cap_t a single u64.
+ifneq ($(shell grep -s 'u64 val;' $(srctree)/include/linux/capability.h),)
+ccflags-y += -DPEERCRED_HAVE_CAP_U64
+endif
+
+# 6.13 made MODULE_IMPORT_NS() take a string literal.
+ifneq ($(shell grep -s 'MODULE_INFO(import_ns, ns)' $(srctree)/include/linux/module.h),)
+ccflags-y += -DPEERCRED_HAVE_IMPORT_NS_STRING
+endif

@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A row as text. Every id is translated for the reader exactly as
+ * SO_PEERCRED/SO_PEERGROUPS would translate it for a caller in the same user
+ * and pid namespaces (see cred_to_ucred() and groups_to_user()), so a row can
+ * be checked against getsockopt() field by field.
+ */
+
+#include <linux/cred.h>
+#include <linux/jiffies.h>
+#include <linux/net.h>
+#include <linux/pid.h>
+#include <linux/seq_file.h>
+#include <linux/string_helpers.h>
+#include <linux/un.h>
+#include <linux/user_namespace.h>
+#include <net/af_unix.h>
+#include <net/sock.h>
+
+#include "compat.h"
+#include "peercred.h"
+
+/* Whitespace and backslash would break the columns; octal like /proc/mounts. */
+#define PEERCRED_ESC_FLAGS	(ESCAPE_OCTAL | ESCAPE_NAP | ESCAPE_APPEND)
+#define PEERCRED_ESC_CHARS	" \t\n\\"
+
+static const char *peercred_type_name(const struct sock *sk)
+{
+	switch (sk->sk_type) {
+	case SOCK_STREAM:
+		return "stream";
+	case SOCK_SEQPACKET:
+		return "seqpacket";
+	default:
+		return "other";
+	}
+}
+
+static const char * const peercred_origin_names[] = {
+	[PEERCRED_ORIGIN_CONNECT] = "connect",
+	[PEERCRED_ORIGIN_SOCKETPAIR] = "socketpair",
+};
+
+/* comm escaped into @buf (4 bytes per source byte at worst), "-" if empty. */
+static const char *peercred_comm(char *buf, size_t size, const char *comm)
+{
+	int n;
+
+	if (!comm[0])
+		return "-";
+	n = string_escape_mem(comm, strnlen(comm, TASK_COMM_LEN), buf, size - 1,
+			      PEERCRED_ESC_FLAGS, PEERCRED_ESC_CHARS);
+	buf[min_t(int, n, size - 1)] = '\0';
+	return buf;
+}
+
+/*
+ * The name the server is bound to, as /proc/net/unix spells it: "@" for the
+ * abstract namespace's leading (and any inner) NUL; "-" when unnamed. The
+ * accepted sock carries the listener's address, and our reference on it
+ * keeps that address alive.
+ */
+static void peercred_format_path(struct seq_file *m, struct sock *srv)
+{
+	struct unix_address *addr = smp_load_acquire(&unix_sk(srv)->addr);
+	char name[UNIX_PATH_MAX];
+	int i, len;
+
+	if (!addr) {
+		seq_putc(m, '-');
+		return;
+	}
+	len = addr->len - offsetof(struct sockaddr_un, sun_path);
+	len = clamp(len, 0, UNIX_PATH_MAX);
+	memcpy(name, addr->name->sun_path, len);
+	if (len && name[0]) {
+		len = strnlen(name, len);
+	} else {
+		for (i = 0; i < len; i++)
+			if (!name[i])
+				name[i] = '@';
+	}
+	seq_escape_mem(m, name, len, PEERCRED_ESC_FLAGS, PEERCRED_ESC_CHARS);
+}
+
+void peercred_format_header(struct seq_file *m)
+{
+	seq_puts(m, "type      origin       srv_ino srv_pid srv_uid srv_gid srv_comm        "
+		    " cli_ino cli_pid cli_uid cli_gid cli_comm          age_ms flags path\n");
+}
+PEERCRED_EXPORT_FOR_KUNIT(peercred_format_header);
+
+/* SO_PEERCRED reports (uid_t)-1 when a sock holds no cred at all. */
+static u32 peercred_euid(const struct cred *cred, struct user_namespace *uns)
+{
+	return cred ? from_kuid_munged(uns, cred->euid) : (u32)-1;
+}
+
+static u32 peercred_egid(const struct cred *cred, struct user_namespace *uns)
+{
+	return cred ? from_kgid_munged(uns, cred->egid) : (u32)-1;
+}
+
+static void peercred_format_side(struct seq_file *m,
+				 const struct peercred_side *side,
+				 struct user_namespace *uns,
+				 struct pid_namespace *pns)
+{
+	char comm[4 * TASK_COMM_LEN];
+
+	seq_printf(m, " %8lu %7d %7u %7u %-15s", sock_i_ino(side->sk),
+		   pid_nr_ns(side->pid, pns), peercred_euid(side->cred, uns),
+		   peercred_egid(side->cred, uns),
+		   peercred_comm(comm, sizeof(comm), side->comm));
+}
+
+void peercred_format_row(struct seq_file *m, const struct peercred_row *row,
+			 struct user_namespace *uns, struct pid_namespace *pns)
+{
+	const struct peercred_side *srv = &row->side[PEERCRED_SRV];
+
+	seq_printf(m, "%-9s %-10s", peercred_type_name(srv->sk),
+		   peercred_origin_names[row->origin]);
+	peercred_format_side(m, srv, uns, pns);
+	peercred_format_side(m, &row->side[PEERCRED_CLI], uns, pns);
+	/* An accepted sock has no inode until accept() grafts it. */
+	seq_printf(m, " %8u %-5s ", jiffies_to_msecs(jiffies - row->stamp),
+		   srv->sk->sk_socket ? "-" : "p");
+	peercred_format_path(m, srv->sk);
+	seq_putc(m, '\n');
+}
+PEERCRED_EXPORT_FOR_KUNIT(peercred_format_row);
+
+static void peercred_format_cred(struct seq_file *m, const char *who,
+				 const struct cred *cred,
+				 struct user_namespace *uns)
+{
+	const struct group_info *gi;
+	int i;
+
+	if (!cred)
+		return;
+	seq_printf(m, "%s_uid:\t%u\t%u\t%u\t%u\n", who,
+		   from_kuid_munged(uns, cred->uid),
+		   from_kuid_munged(uns, cred->euid),
+		   from_kuid_munged(uns, cred->suid),
+		   from_kuid_munged(uns, cred->fsuid));
+	seq_printf(m, "%s_gid:\t%u\t%u\t%u\t%u\n", who,
+		   from_kgid_munged(uns, cred->gid),
+		   from_kgid_munged(uns, cred->egid),
+		   from_kgid_munged(uns, cred->sgid),
+		   from_kgid_munged(uns, cred->fsgid));
+	seq_printf(m, "%s_groups:\t", who);
+	gi = cred->group_info;
+	for (i = 0; i < gi->ngroups; i++)
+		seq_printf(m, "%s%u", i ? " " : "",
+			   from_kgid_munged(uns, gi->gid[i]));
+	seq_putc(m, '\n');
+	seq_printf(m, "%s_cap_eff:\t%016llx\n", who,
+		   peercred_cap_u64(cred->cap_effective));
+	seq_printf(m, "%s_cap_prm:\t%016llx\n", who,
+		   peercred_cap_u64(cred->cap_permitted));
+}
+
+/* One "key:\tvalue" block per connection, /proc/<pid>/status style. */
+void peercred_format_detail(struct seq_file *m, const struct peercred_row *row,
+			    struct user_namespace *uns,
+			    struct pid_namespace *pns)
+{
+	static const char * const who[] = {
+		[PEERCRED_SRV] = "srv", [PEERCRED_CLI] = "cli",
+	};
+	char comm[4 * TASK_COMM_LEN];
+	int i;
+
+	seq_printf(m, "type:\t%s\norigin:\t%s\npath:\t",
+		   peercred_type_name(row->side[PEERCRED_SRV].sk),
+		   peercred_origin_names[row->origin]);
+	peercred_format_path(m, row->side[PEERCRED_SRV].sk);
+	seq_printf(m, "\nage_ms:\t%u\n", jiffies_to_msecs(jiffies - row->stamp));
+	for (i = 0; i < PEERCRED_SIDES; i++) {
+		const struct peercred_side *side = &row->side[i];
+
+		seq_printf(m, "%s_ino:\t%lu\n%s_pid:\t%d\n%s_comm:\t%s\n",
+			   who[i], sock_i_ino(side->sk),
+			   who[i], pid_nr_ns(side->pid, pns),
+			   who[i], peercred_comm(comm, sizeof(comm), side->comm));
+		peercred_format_cred(m, who[i], side->cred, uns);
+	}
+	seq_putc(m, '\n');
+}
+PEERCRED_EXPORT_FOR_KUNIT(peercred_format_detail);

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef PEERCRED_H
+#define PEERCRED_H
+
+#include <linux/kconfig.h>
+#include <linux/types.h>
+
+#include "table.h"
+
+struct pid_namespace;
+struct seq_file;
+struct user_namespace;
+
+/* params.c */
+#define PEERCRED_MAX_ROWS_DEFAULT	65536U
+#define PEERCRED_MAX_ROWS_LIMIT		(1U << 22)
+extern unsigned int peercred_max_rows;
+int peercred_max_rows_parse(const char *val, unsigned int *out);
+
+/* format.c: one row as text, for a reader in (uns, pns) */
+void peercred_format_header(struct seq_file *m);
+void peercred_format_row(struct seq_file *m, const struct peercred_row *row,
+			 struct user_namespace *uns, struct pid_namespace *pns);
+void peercred_format_detail(struct seq_file *m, const struct peercred_row *row,
+			    struct user_namespace *uns,
+			    struct pid_namespace *pns);
+
+/* proc.c */
+int peercred_proc_init(struct peercred_table *t);
+void peercred_proc_exit(void);
+
+/* probe.c */
+#if IS_ENABLED(CONFIG_KPROBES)
+int peercred_probes_register(struct peercred_table *t);
+void peercred_probes_unregister(void);
+void peercred_probes_show(struct seq_file *m);
+#else
+/* UML and other kprobe-less test kernels: the table is fed by KUnit only. */
+static inline int peercred_probes_register(struct peercred_table *t)
+{
+	return 0;
+}
+
+static inline void peercred_probes_unregister(void) {}
+static inline void peercred_probes_show(struct seq_file *m) {}
+#endif
+
+#endif /* PEERCRED_H */

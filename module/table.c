@@ -1,0 +1,239 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The connection table: two RCU hashes keyed by sock pointer, per-bucket
+ * spinlocks, bounded by max_rows. Writers run in probe context, so nothing
+ * here sleeps on the record/remove paths; the last references (socks, creds,
+ * pids) are dropped from a work item after a grace period, where dropping the
+ * last reference to a sock is allowed to do whatever its destructor does.
+ */
+
+#include <linux/hash.h>
+#include <linux/log2.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <net/sock.h>
+
+#include "compat.h"
+#include "snapshot.h"
+#include "table.h"
+
+static struct kmem_cache *peercred_row_cache;
+static LLIST_HEAD(peercred_free_list);
+
+static void peercred_free_work_fn(struct work_struct *work)
+{
+	struct llist_node *batch = llist_del_all(&peercred_free_list);
+	struct peercred_row *row, *next;
+	int i;
+
+	llist_for_each_entry_safe(row, next, batch, free_node) {
+		for (i = 0; i < PEERCRED_SIDES; i++) {
+			peercred_snapshot_drop(&row->side[i]);
+			sock_put(row->side[i].sk);
+		}
+		kmem_cache_free(peercred_row_cache, row);
+	}
+}
+
+static DECLARE_WORK(peercred_free_work, peercred_free_work_fn);
+
+static void peercred_row_free_rcu(struct rcu_head *head)
+{
+	struct peercred_row *row = container_of(head, struct peercred_row, rcu);
+
+	if (llist_add(&row->free_node, &peercred_free_list))
+		schedule_work(&peercred_free_work);
+}
+
+int peercred_table_cache_init(void)
+{
+	peercred_row_cache = KMEM_CACHE(peercred_row, 0);
+	return peercred_row_cache ? 0 : -ENOMEM;
+}
+
+void peercred_table_cache_exit(void)
+{
+	/* Every table is destroyed by now; wait for their last frees. */
+	rcu_barrier();
+	flush_work(&peercred_free_work);
+	kmem_cache_destroy(peercred_row_cache);
+}
+
+static struct peercred_bucket *peercred_bucket(struct peercred_table *t,
+					       int side, const struct sock *sk)
+{
+	return &t->hash[side][hash_ptr(sk, t->bits)];
+}
+
+/*
+ * Both buckets of a row are locked, SRV first, so that a row is linked into
+ * and unlinked from both hashes atomically with respect to other writers.
+ */
+static void peercred_lock_row(struct peercred_table *t, struct sock *srv,
+			      struct sock *cli)
+{
+	spin_lock(&peercred_bucket(t, PEERCRED_SRV, srv)->lock);
+	spin_lock_nested(&peercred_bucket(t, PEERCRED_CLI, cli)->lock,
+			 SINGLE_DEPTH_NESTING);
+}
+
+static void peercred_unlock_row(struct peercred_table *t, struct sock *srv,
+				struct sock *cli)
+{
+	spin_unlock(&peercred_bucket(t, PEERCRED_CLI, cli)->lock);
+	spin_unlock(&peercred_bucket(t, PEERCRED_SRV, srv)->lock);
+}
+
+int peercred_table_init(struct peercred_table *t, unsigned int max_rows)
+{
+	unsigned int i, n;
+	int side;
+
+	memset(t, 0, sizeof(*t));
+	/* About four rows per bucket when full keeps release lookups short. */
+	t->bits = clamp_t(unsigned int, order_base_2(max_rows), 8, 20) - 2;
+	t->max_rows = max_rows;
+	n = peercred_table_buckets(t);
+
+	for (side = 0; side < PEERCRED_SIDES; side++) {
+		t->hash[side] = kvcalloc(n, sizeof(*t->hash[side]), GFP_KERNEL);
+		if (!t->hash[side])
+			goto err_free;
+		for (i = 0; i < n; i++) {
+			spin_lock_init(&t->hash[side][i].lock);
+			INIT_HLIST_HEAD(&t->hash[side][i].head);
+		}
+	}
+	return 0;
+
+err_free:
+	while (side--)
+		kvfree(t->hash[side]);
+	return -ENOMEM;
+}
+PEERCRED_EXPORT_FOR_KUNIT(peercred_table_init);
+
+void peercred_table_destroy(struct peercred_table *t)
+{
+	struct peercred_side *side;
+	unsigned int i;
+
+	for (i = 0; i < peercred_table_buckets(t); i++) {
+		rcu_read_lock();
+		hlist_for_each_entry_rcu(side, &t->hash[PEERCRED_SRV][i].head, node)
+			peercred_table_remove(t, peercred_side_row(side, PEERCRED_SRV));
+		rcu_read_unlock();
+	}
+	/* Rows still in a grace period reference the buckets' memory no more. */
+	rcu_barrier();
+	flush_work(&peercred_free_work);
+	kvfree(t->hash[PEERCRED_CLI]);
+	kvfree(t->hash[PEERCRED_SRV]);
+}
+PEERCRED_EXPORT_FOR_KUNIT(peercred_table_destroy);
+
+static void peercred_side_init(struct peercred_side *side, struct sock *sk,
+			       struct sock *holder)
+{
+	sock_hold(sk);
+	side->sk = sk;
+	peercred_snapshot_take(side, holder);
+}
+
+/*
+ * Called from probe context right after a connection exists. Never fails the
+ * connection: a full table or a failed allocation is only counted.
+ */
+int peercred_table_record(struct peercred_table *t, struct sock *cli,
+			  struct sock *srv, enum peercred_origin origin)
+{
+	struct peercred_row *row;
+
+	if (atomic_inc_return(&t->live) > t->max_rows)
+		goto err_full;
+	row = kmem_cache_zalloc(peercred_row_cache, GFP_ATOMIC | __GFP_NOWARN);
+	if (!row)
+		goto err_full;
+
+	row->stamp = jiffies;
+	row->origin = origin;
+	/* Each side's identity is what the opposite sock holds. */
+	peercred_side_init(&row->side[PEERCRED_SRV], srv, cli);
+	peercred_side_init(&row->side[PEERCRED_CLI], cli, srv);
+
+	peercred_lock_row(t, srv, cli);
+	hlist_add_head_rcu(&row->side[PEERCRED_SRV].node,
+			   &peercred_bucket(t, PEERCRED_SRV, srv)->head);
+	hlist_add_head_rcu(&row->side[PEERCRED_CLI].node,
+			   &peercred_bucket(t, PEERCRED_CLI, cli)->head);
+	peercred_unlock_row(t, srv, cli);
+	atomic_long_inc(&t->recorded);
+	return 0;
+
+err_full:
+	atomic_dec(&t->live);
+	atomic_long_inc(&t->dropped);
+	return -ENOSPC;
+}
+PEERCRED_EXPORT_FOR_KUNIT(peercred_table_record);
+
+void peercred_table_remove(struct peercred_table *t, struct peercred_row *row)
+{
+	struct sock *srv = row->side[PEERCRED_SRV].sk;
+	struct sock *cli = row->side[PEERCRED_CLI].sk;
+
+	peercred_lock_row(t, srv, cli);
+	if (test_and_set_bit(0, &row->removed)) {
+		peercred_unlock_row(t, srv, cli);
+		return;
+	}
+	hlist_del_rcu(&row->side[PEERCRED_SRV].node);
+	hlist_del_rcu(&row->side[PEERCRED_CLI].node);
+	peercred_unlock_row(t, srv, cli);
+
+	atomic_dec(&t->live);
+	atomic_long_inc(&t->removed);
+	call_rcu(&row->rcu, peercred_row_free_rcu);
+}
+PEERCRED_EXPORT_FOR_KUNIT(peercred_table_remove);
+
+/* Caller holds rcu_read_lock(). */
+struct peercred_row *peercred_table_find(struct peercred_table *t,
+					 struct sock *sk)
+{
+	struct peercred_side *side;
+	int i;
+
+	for (i = 0; i < PEERCRED_SIDES; i++) {
+		hlist_for_each_entry_rcu(side, &peercred_bucket(t, i, sk)->head, node) {
+			if (side->sk == sk)
+				return peercred_side_row(side, i);
+		}
+	}
+	return NULL;
+}
+PEERCRED_EXPORT_FOR_KUNIT(peercred_table_find);
+
+void peercred_table_release_sk(struct peercred_table *t, struct sock *sk)
+{
+	struct peercred_row *row;
+
+	rcu_read_lock();
+	row = peercred_table_find(t, sk);
+	if (row)
+		peercred_table_remove(t, row);
+	rcu_read_unlock();
+}
+PEERCRED_EXPORT_FOR_KUNIT(peercred_table_release_sk);
+
+/*
+ * A release the probe did not see (kprobe miss, or an embryo sock that the
+ * kernel releases without going through ->release) still marks the sock
+ * dead; such a row is no longer a connection.
+ */
+bool peercred_row_is_dead(const struct peercred_row *row)
+{
+	return sock_flag(row->side[PEERCRED_SRV].sk, SOCK_DEAD) ||
+	       sock_flag(row->side[PEERCRED_CLI].sk, SOCK_DEAD);
+}
+PEERCRED_EXPORT_FOR_KUNIT(peercred_row_is_dead);
