@@ -1,0 +1,37 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Boot a kernel under QEMU (TCG) with a busybox initramfs that holds the
+# module, the static test programs and a scenario script; the serial log is
+# written to LOG. Everything runs under a timeout: a hung guest is a result.
+#
+#   boot.sh KVER MODDIR SCENARIO LOG [SMP] [TIMEOUT]
+set -euo pipefail
+
+kver=$1 moddir=$2 scenario=$3 log=$4 smp=${5:-1} timeout=${6:-300}
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../lib.sh"
+
+kernel=/boot/vmlinuz-$kver
+[ -r "$kernel" ] || die "no $kernel"
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+chmod 755 "$root"
+
+mkdir -p "$root/bin" "$root/peercred"
+cp /bin/busybox "$root/bin/busybox"
+cp "$here/init.sh" "$root/init"
+cp "$scenario" "$root/scenario"
+find "$moddir" -name '*.ko' -exec cp {} "$root/peercred/" \;
+[ ! -d "$PEERCRED_CACHE/guest-bin" ] || find "$PEERCRED_CACHE/guest-bin" -type f -exec cp {} "$root/bin/" \;
+chmod +x "$root/init"
+(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$root.cpio.gz"
+
+set +e
+timeout --foreground "$timeout" qemu-system-x86_64 -accel tcg -cpu max -m 1024 \
+	-smp "$smp" -nographic -no-reboot -kernel "$kernel" -initrd "$root.cpio.gz" \
+	-append "console=ttyS0 panic=-1 oops=panic quiet loglevel=4" </dev/null >"$log" 2>&1
+rc=$?
+set -e
+rm -f "$root.cpio.gz"
+[ $rc -eq 124 ] && echo "PEERCRED-GUEST-TIMEOUT after ${timeout}s" >>"$log"
+exit 0

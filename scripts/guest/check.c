@@ -1,0 +1,280 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The oracle is the kernel: a row must say what getsockopt(SO_PEERCRED,
+ * SO_PEERGROUPS) says to the process holding each end, joined by the
+ * socket inode that fstat() reports for that end.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <grp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "pctest.h"
+
+static int failures;
+
+void pc_result(bool ok, const char *name, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+	int n;
+
+	n = snprintf(buf, sizeof(buf), "%s %s", ok ? "PASS" : "FAIL", name);
+	if (!ok && fmt) {
+		n += snprintf(buf + n, sizeof(buf) - n, ": ");
+		va_start(ap, fmt);
+		n += vsnprintf(buf + n, sizeof(buf) - n, fmt, ap);
+		va_end(ap);
+	}
+	if (n > (int)sizeof(buf) - 2)
+		n = sizeof(buf) - 2;
+	buf[n++] = '\n';
+	/* One write per line: several processes share the console. */
+	if (write(STDOUT_FILENO, buf, n) < 0)
+		exit(2);
+	if (!ok)
+		failures++;
+}
+
+int pc_failures(void)
+{
+	return failures;
+}
+
+unsigned long pc_ino(int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st))
+		return 0;
+	return st.st_ino;
+}
+
+bool pc_find_row(unsigned long ino, struct pc_row *r, int *side)
+{
+	char line[2048];
+	bool found = false;
+	FILE *f = fopen("/proc/peercred", "r");
+
+	if (!f)
+		return false;
+	if (!fgets(line, sizeof(line), f))	/* header */
+		goto out;
+	while (!found && fgets(line, sizeof(line), f)) {
+		memset(r, 0, sizeof(*r));
+		if (sscanf(line, "%15s %15s %lu %d %u %u %63s %lu %d %u %u %63s %lu %7s %511s",
+			   r->type, r->origin, &r->ino[0], &r->pid[0], &r->uid[0],
+			   &r->gid[0], r->comm[0], &r->ino[1], &r->pid[1], &r->uid[1],
+			   &r->gid[1], r->comm[1], &r->age_ms, r->flags, r->path) != 15)
+			continue;
+		if (r->ino[1] == ino) {
+			*side = 1;
+			found = true;
+		} else if (r->ino[0] == ino) {
+			*side = 0;
+			found = true;
+		}
+	}
+out:
+	fclose(f);
+	return found;
+}
+
+static void pc_parse_ids(const char *s, unsigned int *ids, int max, int *n)
+{
+	char *end;
+
+	for (*n = 0; *n < max; (*n)++) {
+		unsigned long v = strtoul(s, &end, 10);
+
+		if (end == s)
+			break;
+		ids[*n] = v;
+		s = end;
+	}
+}
+
+bool pc_find_detail(unsigned long ino, struct pc_detail *d)
+{
+	char line[2048], key[64], *val;
+	FILE *f = fopen("/proc/peercred_detail", "r");
+	bool found = false;
+	int side, n;
+
+	if (!f)
+		return false;
+	memset(d, 0, sizeof(*d));
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (!line[0]) {		/* end of a block */
+			if (d->ino[0] == ino || d->ino[1] == ino) {
+				found = true;
+				break;
+			}
+			memset(d, 0, sizeof(*d));
+			continue;
+		}
+		val = strchr(line, ':');
+		if (!val || val - line >= (int)sizeof(key))
+			continue;
+		memcpy(key, line, val - line);
+		key[val - line] = '\0';
+		val += 2;	/* ":\t" */
+		if (!strcmp(key, "path")) {
+			snprintf(d->path, sizeof(d->path), "%s", val);
+			continue;
+		}
+		if (!strcmp(key, "origin")) {
+			snprintf(d->origin, sizeof(d->origin), "%s", val);
+			continue;
+		}
+		if (!strncmp(key, "srv_", 4))
+			side = 0;
+		else if (!strncmp(key, "cli_", 4))
+			side = 1;
+		else
+			continue;
+		if (!strcmp(key + 4, "ino"))
+			d->ino[side] = strtoul(val, NULL, 10);
+		else if (!strcmp(key + 4, "pid"))
+			d->pid[side] = atoi(val);
+		else if (!strcmp(key + 4, "uid"))
+			pc_parse_ids(val, d->uid[side], 4, &n);
+		else if (!strcmp(key + 4, "gid"))
+			pc_parse_ids(val, d->gid[side], 4, &n);
+		else if (!strcmp(key + 4, "groups"))
+			pc_parse_ids(val, d->groups[side], PC_MAX_GROUPS, &d->ngroups[side]);
+		else if (!strcmp(key + 4, "cap_eff"))
+			d->cap_eff[side] = strtoull(val, NULL, 16);
+		else if (!strcmp(key + 4, "cap_prm"))
+			d->cap_prm[side] = strtoull(val, NULL, 16);
+	}
+	fclose(f);
+	return found;
+}
+
+long pc_stat(const char *key)
+{
+	char k[64];
+	long v, ret = -1;
+	FILE *f = fopen("/proc/peercred_stats", "r");
+
+	if (!f)
+		return -1;
+	while (fscanf(f, "%63s %ld", k, &v) == 2)
+		if (!strcmp(k, key))
+			ret = v;
+	fclose(f);
+	return ret;
+}
+
+/*
+ * Check the row of the connection fd belongs to, from fd's point of view:
+ * fd's own inode is on its side of the row, and the other side's columns
+ * must be what the kernel tells fd about its peer.
+ */
+void pc_check_fd(const char *name, int fd, const struct pc_ident *peer,
+		 const char *origin, const char *path)
+{
+	unsigned long ino = pc_ino(fd);
+	struct ucred uc;
+	socklen_t len = sizeof(uc);
+	gid_t groups[PC_MAX_GROUPS];
+	struct pc_detail d;
+	struct pc_row r;
+	char n[256];
+	int side, other, i, ng;
+	bool same;
+
+	snprintf(n, sizeof(n), "%s.row", name);
+	if (!pc_find_row(ino, &r, &side)) {
+		pc_result(false, n, "no row with inode %lu", ino);
+		return;
+	}
+	pc_result(true, n, NULL);
+	other = !side;
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &uc, &len)) {
+		pc_result(false, name, "SO_PEERCRED: %s", strerror(errno));
+		return;
+	}
+	snprintf(n, sizeof(n), "%s.peercred", name);
+	pc_result(r.pid[other] == uc.pid && r.uid[other] == uc.uid &&
+		  r.gid[other] == uc.gid, n,
+		  "row says pid %d uid %u gid %u, SO_PEERCRED says pid %d uid %u gid %u",
+		  r.pid[other], r.uid[other], r.gid[other], uc.pid, uc.uid, uc.gid);
+
+	if (origin) {
+		snprintf(n, sizeof(n), "%s.origin", name);
+		pc_result(!strcmp(r.origin, origin), n, "row says %s, want %s",
+			  r.origin, origin);
+	}
+	if (path) {
+		snprintf(n, sizeof(n), "%s.path", name);
+		pc_result(!strcmp(r.path, path), n, "row says %s, want %s", r.path, path);
+	}
+
+	snprintf(n, sizeof(n), "%s.detail", name);
+	if (!pc_find_detail(ino, &d)) {
+		pc_result(false, n, "no detail block with inode %lu", ino);
+		return;
+	}
+	len = sizeof(groups);
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups, &len)) {
+		pc_result(false, n, "SO_PEERGROUPS: %s", strerror(errno));
+		return;
+	}
+	ng = len / sizeof(gid_t);
+	same = ng == d.ngroups[other] && d.pid[other] == uc.pid &&
+	       d.uid[other][1] == uc.uid && d.gid[other][1] == uc.gid;
+	for (i = 0; same && i < ng; i++)
+		same = groups[i] == d.groups[other][i];
+	pc_result(same, n, "detail groups (%d) or ids differ from SO_PEERGROUPS (%d) / SO_PEERCRED",
+		  d.ngroups[other], ng);
+
+	if (!peer)
+		return;
+	/* The test's own intent, which the kernel must have recorded. */
+	snprintf(n, sizeof(n), "%s.ident", name);
+	same = (!peer->pid || peer->pid == uc.pid) && peer->uid[1] == uc.uid &&
+	       peer->gid[1] == uc.gid && peer->ngroups == ng;
+	for (i = 0; i < 4; i++)
+		same = same && d.uid[other][i] == peer->uid[i] &&
+		       d.gid[other][i] == peer->gid[i];
+	for (i = 0; same && i < ng; i++)
+		same = groups[i] == peer->groups[i];
+	pc_result(same, n,
+		  "detail uid %u/%u/%u/%u gid %u/%u/%u/%u pid %d, test set uid %u/%u/%u/%u gid %u/%u/%u/%u pid %d",
+		  d.uid[other][0], d.uid[other][1], d.uid[other][2], d.uid[other][3],
+		  d.gid[other][0], d.gid[other][1], d.gid[other][2], d.gid[other][3],
+		  d.pid[other], peer->uid[0], peer->uid[1], peer->uid[2], peer->uid[3],
+		  peer->gid[0], peer->gid[1], peer->gid[2], peer->gid[3], peer->pid);
+}
+
+/* Groups first: setgroups needs the privilege that setresuid drops. */
+void pc_become(const struct pc_ident *who)
+{
+	if (setgroups(who->ngroups, who->groups) ||
+	    setresgid(who->gid[0], who->gid[1], who->gid[2]) ||
+	    setresuid(who->uid[0], who->uid[1], who->uid[2])) {
+		pc_result(false, "become", "%s", strerror(errno));
+		exit(1);
+	}
+}
+
+/* fsuid/fsgid follow the effective ids after setres[ug]id. */
+void pc_self(struct pc_ident *who)
+{
+	getresuid(&who->uid[0], &who->uid[1], &who->uid[2]);
+	getresgid(&who->gid[0], &who->gid[1], &who->gid[2]);
+	who->uid[3] = who->uid[1];
+	who->gid[3] = who->gid[1];
+	who->ngroups = getgroups(PC_MAX_GROUPS, who->groups);
+	who->pid = getpid();
+}

@@ -1,0 +1,66 @@
+# SPDX-License-Identifier: GPL-2.0
+# Runs inside the guest as /scenario: every guest check of peercred on the
+# booted kernel. Each check prints PASS/FAIL NAME; each pctest scenario is
+# framed by SCENARIO-END so the host can tell a missing one from a silent one.
+M=/peercred/peercred.ko
+
+pass() { echo "PASS $1"; }
+fail() { echo "FAIL $1: $2"; }
+
+scenario() {
+	pctest "$@"
+	echo "SCENARIO-END $1 $?"
+}
+
+# Bad parameters: refused at load with a message, nothing left behind.
+for v in 0 -1 4194305 abc; do
+	if insmod $M max_rows=$v 2>/dev/null; then
+		fail "param.refused.$v" "insmod accepted max_rows=$v"
+		rmmod peercred
+	elif [ -e /proc/peercred ]; then
+		fail "param.refused.$v" "/proc/peercred left behind"
+	elif ! dmesg | grep -q "peercred: max_rows=$v refused"; then
+		fail "param.refused.$v" "no message in dmesg"
+	else
+		pass "param.refused.$v"
+	fi
+done
+
+if insmod $M && [ -r /proc/peercred ]; then pass load; else fail load "insmod failed"; fi
+for s in users setuid-after socketpair names close refused; do
+	scenario $s
+done
+rmmod peercred && pass unload || fail unload "rmmod failed"
+[ ! -e /proc/peercred ] && pass unload.proc-gone || fail unload.proc-gone "still there"
+
+insmod $M max_rows=8 && scenario full
+rmmod peercred
+
+# Unload and reload while connections are being made and closed.
+insmod $M
+for i in 1 2 3; do pctest churn 12 >/tmp/churn.$i 2>&1 & done
+cycles=0
+while [ $cycles -lt 30 ]; do
+	rmmod peercred || break
+	insmod $M || break
+	cycles=$((cycles + 1))
+done
+wait
+[ $cycles -eq 30 ] && pass reload-under-churn || fail reload-under-churn "stopped after $cycles cycles"
+if grep -q rounds /tmp/churn.1 && grep -q rounds /tmp/churn.2 && grep -q rounds /tmp/churn.3; then
+	pass reload-under-churn.connects-kept-working
+else
+	fail reload-under-churn.connects-kept-working "$(cat /tmp/churn.*)"
+fi
+cat /tmp/churn.*
+cat /proc/peercred_stats
+live=$(awk '$1 == "live" { print $2 }' /proc/peercred_stats)
+[ "$live" = 0 ] && pass reload-under-churn.live-zero-after || fail reload-under-churn.live-zero-after "live=$live"
+rmmod peercred
+
+if dmesg | grep -E 'BUG:|WARNING:|Oops|general protection|Call Trace|refcount_t:|UBSAN|KASAN'; then
+	fail dmesg-clean "see the lines above"
+else
+	pass dmesg-clean
+fi
+echo PEERCRED-CHECKS-DONE

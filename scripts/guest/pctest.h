@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* pctest: guest-side checks of /proc/peercred against the kernel's getsockopt. */
+#ifndef PCTEST_H
+#define PCTEST_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#define PC_MAX_GROUPS 64
+
+/* One /proc/peercred line. Side 0 = srv, side 1 = cli, as in the module. */
+struct pc_row {
+	char type[16], origin[16], flags[8], path[512];
+	unsigned long ino[2];
+	int pid[2];
+	unsigned int uid[2], gid[2];
+	char comm[2][64];
+	unsigned long age_ms;
+};
+
+/* One /proc/peercred_detail block. */
+struct pc_detail {
+	unsigned long ino[2];
+	int pid[2];
+	unsigned int uid[2][4], gid[2][4];	/* real, effective, saved, fs */
+	int ngroups[2];
+	unsigned int groups[2][PC_MAX_GROUPS];
+	unsigned long long cap_eff[2], cap_prm[2];
+	char path[512], origin[16];
+};
+
+/* What a test made a process be; pid 0 = do not check. */
+struct pc_ident {
+	pid_t pid;
+	uid_t uid[4];
+	gid_t gid[4];
+	int ngroups;
+	gid_t groups[PC_MAX_GROUPS];
+};
+
+/* check.c */
+void pc_result(bool ok, const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int pc_failures(void);
+bool pc_find_row(unsigned long ino, struct pc_row *row, int *side);
+bool pc_find_detail(unsigned long ino, struct pc_detail *d);
+long pc_stat(const char *key);
+unsigned long pc_ino(int fd);
+void pc_check_fd(const char *name, int fd, const struct pc_ident *peer,
+		 const char *origin, const char *path);
+void pc_become(const struct pc_ident *who);
+void pc_self(struct pc_ident *who);
+
+/* scenarios.c */
+int pc_scenario(const char *name, int argc, char **argv);
+
+#endif
