@@ -1,0 +1,53 @@
+# SPDX-License-Identifier: GPL-2.0
+# User entry points. The kernel build itself is driven by Kbuild files.
+KDIR ?= /lib/modules/$(shell uname -r)/build
+MAX_ROWS ?=
+
+all: modules
+
+modules:
+	@test -e $(KDIR)/Makefile || { echo "no kernel build tree at $(KDIR): install linux-headers-$$(uname -r) or pass KDIR=" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+clean:
+	@if [ -e $(KDIR)/Makefile ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
+	rm -f module/*.o module/*.ko module/*.mod* module/.*.cmd kunit/*.o kunit/*.ko kunit/*.mod* kunit/.*.cmd Module.symvers modules.order
+
+install: modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
+	depmod -a $(notdir $(patsubst %/build,%,$(KDIR)))
+
+uninstall:
+	rm -f /lib/modules/$(notdir $(patsubst %/build,%,$(KDIR)))/updates/module/peercred.ko \
+	      /lib/modules/$(notdir $(patsubst %/build,%,$(KDIR)))/extra/module/peercred.ko
+	depmod -a $(notdir $(patsubst %/build,%,$(KDIR)))
+
+load: modules
+	insmod module/peercred.ko $(if $(MAX_ROWS),max_rows=$(MAX_ROWS))
+
+unload:
+	rmmod peercred
+
+dkms-install:
+	cp -r . /usr/src/peercred-$$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+	dkms install -m peercred -v $$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+
+# The two commands of the README: a demo in a guest, and every test.
+demo:
+	scripts/demo.sh
+
+check:
+	scripts/check.sh
+
+style:
+	scripts/static-check.sh | grep -E '^(PASS|FAIL) checkpatch'
+
+help:
+	@echo "make [KDIR=...]      build module/peercred.ko"
+	@echo "make load|unload     insmod/rmmod on this machine (MAX_ROWS=N)"
+	@echo "make install         modules_install + depmod; make dkms-install"
+	@echo "make demo            boot Debian's kernel in QEMU with peercred, print /proc/peercred"
+	@echo "make check           install deps, run every test, print 'N passed, N failed'"
+	@echo "make style           checkpatch --strict on every C file"
+
+.PHONY: all modules clean install uninstall load unload dkms-install demo check style help
