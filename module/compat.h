@@ -20,13 +20,11 @@ static inline u64 peercred_cap_u64(kernel_cap_t cap)
 #endif
 }
 
-/* Internals are exported only when the target has KUnit, for the tests. */
-#if IS_ENABLED(CONFIG_KUNIT)
+/*
+ * Internals are exported (EXPORT_SYMBOL_IF_KUNIT) only when the target has
+ * KUnit, for the test module; without KUnit the macro is empty.
+ */
 #include <kunit/visibility.h>
-#define PEERCRED_EXPORT_FOR_KUNIT(sym)	EXPORT_SYMBOL_IF_KUNIT(sym)
-#else
-#define PEERCRED_EXPORT_FOR_KUNIT(sym)
-#endif
 
 /* 6.13 made MODULE_IMPORT_NS() take a string literal. */
 #ifdef PEERCRED_HAVE_IMPORT_NS_STRING

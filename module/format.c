@@ -62,6 +62,7 @@ static const char *peercred_comm(char *buf, size_t size, const char *comm)
  */
 static void peercred_format_path(struct seq_file *m, struct sock *srv)
 {
+	/* Pairs with the smp_store_release() of ->addr in unix_stream_connect(). */
 	struct unix_address *addr = smp_load_acquire(&unix_sk(srv)->addr);
 	char name[UNIX_PATH_MAX];
 	int i, len;
@@ -85,10 +86,10 @@ static void peercred_format_path(struct seq_file *m, struct sock *srv)
 
 void peercred_format_header(struct seq_file *m)
 {
-	seq_puts(m, "type      origin       srv_ino srv_pid srv_uid srv_gid srv_comm        "
-		    " cli_ino cli_pid cli_uid cli_gid cli_comm          age_ms flags path\n");
+	seq_puts(m, "type      origin       srv_ino srv_pid srv_uid srv_gid srv_comm        ");
+	seq_puts(m, " cli_ino cli_pid cli_uid cli_gid cli_comm          age_ms flags path\n");
 }
-PEERCRED_EXPORT_FOR_KUNIT(peercred_format_header);
+EXPORT_SYMBOL_IF_KUNIT(peercred_format_header);
 
 /* SO_PEERCRED reports (uid_t)-1 when a sock holds no cred at all. */
 static u32 peercred_euid(const struct cred *cred, struct user_namespace *uns)
@@ -129,7 +130,7 @@ void peercred_format_row(struct seq_file *m, const struct peercred_row *row,
 	peercred_format_path(m, srv->sk);
 	seq_putc(m, '\n');
 }
-PEERCRED_EXPORT_FOR_KUNIT(peercred_format_row);
+EXPORT_SYMBOL_IF_KUNIT(peercred_format_row);
 
 static void peercred_format_cred(struct seq_file *m, const char *who,
 				 const struct cred *cred,
@@ -189,4 +190,4 @@ void peercred_format_detail(struct seq_file *m, const struct peercred_row *row,
 	}
 	seq_putc(m, '\n');
 }
-PEERCRED_EXPORT_FOR_KUNIT(peercred_format_detail);
+EXPORT_SYMBOL_IF_KUNIT(peercred_format_detail);

@@ -22,7 +22,7 @@ int peercred_max_rows_parse(const char *val, unsigned int *out)
 	*out = n;
 	return 0;
 }
-PEERCRED_EXPORT_FOR_KUNIT(peercred_max_rows_parse);
+EXPORT_SYMBOL_IF_KUNIT(peercred_max_rows_parse);
 
 static int peercred_max_rows_set(const char *val, const struct kernel_param *kp)
 {

@@ -13,7 +13,7 @@ struct user_namespace;
 
 /* params.c */
 #define PEERCRED_MAX_ROWS_DEFAULT	65536U
-#define PEERCRED_MAX_ROWS_LIMIT		(1U << 22)
+#define PEERCRED_MAX_ROWS_LIMIT		4194304U
 extern unsigned int peercred_max_rows;
 int peercred_max_rows_parse(const char *val, unsigned int *out);
 

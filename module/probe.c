@@ -163,7 +163,7 @@ static int peercred_probe_register(struct peercred_probe *p)
 	if (err)
 		pr_err("cannot probe %s: %d%s\n", p->kp->symbol_name, err,
 		       err == -ENOENT || err == -EINVAL ?
-		       " (symbol missing, inlined, or renamed by the compiler, e.g. .isra/.constprop)" :
+		       " (missing, inlined, or renamed: .isra/.constprop)" :
 		       "");
 	return err;
 }

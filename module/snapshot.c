@@ -38,7 +38,7 @@ void peercred_snapshot_take(struct peercred_side *side, struct sock *holder)
 		strscpy(side->comm, task->comm, sizeof(side->comm));
 	rcu_read_unlock();
 }
-PEERCRED_EXPORT_FOR_KUNIT(peercred_snapshot_take);
+EXPORT_SYMBOL_IF_KUNIT(peercred_snapshot_take);
 
 void peercred_snapshot_drop(struct peercred_side *side)
 {
@@ -47,4 +47,4 @@ void peercred_snapshot_drop(struct peercred_side *side)
 	side->cred = NULL;
 	side->pid = NULL;
 }
-PEERCRED_EXPORT_FOR_KUNIT(peercred_snapshot_drop);
+EXPORT_SYMBOL_IF_KUNIT(peercred_snapshot_drop);

@@ -71,6 +71,7 @@ static struct peercred_bucket *peercred_bucket(struct peercred_table *t,
  */
 static void peercred_lock_row(struct peercred_table *t, struct sock *srv,
 			      struct sock *cli)
+	__acquires(srv_bucket) __acquires(cli_bucket)
 {
 	spin_lock(&peercred_bucket(t, PEERCRED_SRV, srv)->lock);
 	spin_lock_nested(&peercred_bucket(t, PEERCRED_CLI, cli)->lock,
@@ -79,6 +80,7 @@ static void peercred_lock_row(struct peercred_table *t, struct sock *srv,
 
 static void peercred_unlock_row(struct peercred_table *t, struct sock *srv,
 				struct sock *cli)
+	__releases(cli_bucket) __releases(srv_bucket)
 {
 	spin_unlock(&peercred_bucket(t, PEERCRED_CLI, cli)->lock);
 	spin_unlock(&peercred_bucket(t, PEERCRED_SRV, srv)->lock);
@@ -111,7 +113,7 @@ err_free:
 		kvfree(t->hash[side]);
 	return -ENOMEM;
 }
-PEERCRED_EXPORT_FOR_KUNIT(peercred_table_init);
+EXPORT_SYMBOL_IF_KUNIT(peercred_table_init);
 
 void peercred_table_destroy(struct peercred_table *t)
 {
@@ -130,7 +132,7 @@ void peercred_table_destroy(struct peercred_table *t)
 	kvfree(t->hash[PEERCRED_CLI]);
 	kvfree(t->hash[PEERCRED_SRV]);
 }
-PEERCRED_EXPORT_FOR_KUNIT(peercred_table_destroy);
+EXPORT_SYMBOL_IF_KUNIT(peercred_table_destroy);
 
 static void peercred_side_init(struct peercred_side *side, struct sock *sk,
 			       struct sock *holder)
@@ -175,7 +177,7 @@ err_full:
 	atomic_long_inc(&t->dropped);
 	return -ENOSPC;
 }
-PEERCRED_EXPORT_FOR_KUNIT(peercred_table_record);
+EXPORT_SYMBOL_IF_KUNIT(peercred_table_record);
 
 void peercred_table_remove(struct peercred_table *t, struct peercred_row *row)
 {
@@ -195,7 +197,7 @@ void peercred_table_remove(struct peercred_table *t, struct peercred_row *row)
 	atomic_long_inc(&t->removed);
 	call_rcu(&row->rcu, peercred_row_free_rcu);
 }
-PEERCRED_EXPORT_FOR_KUNIT(peercred_table_remove);
+EXPORT_SYMBOL_IF_KUNIT(peercred_table_remove);
 
 /* Caller holds rcu_read_lock(). */
 struct peercred_row *peercred_table_find(struct peercred_table *t,
@@ -212,7 +214,7 @@ struct peercred_row *peercred_table_find(struct peercred_table *t,
 	}
 	return NULL;
 }
-PEERCRED_EXPORT_FOR_KUNIT(peercred_table_find);
+EXPORT_SYMBOL_IF_KUNIT(peercred_table_find);
 
 void peercred_table_release_sk(struct peercred_table *t, struct sock *sk)
 {
@@ -224,11 +226,10 @@ void peercred_table_release_sk(struct peercred_table *t, struct sock *sk)
 		peercred_table_remove(t, row);
 	rcu_read_unlock();
 }
-PEERCRED_EXPORT_FOR_KUNIT(peercred_table_release_sk);
+EXPORT_SYMBOL_IF_KUNIT(peercred_table_release_sk);
 
 /*
- * A release the probe did not see (kprobe miss, or an embryo sock that the
- * kernel releases without going through ->release) still marks the sock
+ * A release the probe did not see (a kprobe miss) still marks the sock
  * dead; such a row is no longer a connection.
  */
 bool peercred_row_is_dead(const struct peercred_row *row)
@@ -236,4 +237,4 @@ bool peercred_row_is_dead(const struct peercred_row *row)
 	return sock_flag(row->side[PEERCRED_SRV].sk, SOCK_DEAD) ||
 	       sock_flag(row->side[PEERCRED_CLI].sk, SOCK_DEAD);
 }
-PEERCRED_EXPORT_FOR_KUNIT(peercred_row_is_dead);
+EXPORT_SYMBOL_IF_KUNIT(peercred_row_is_dead);

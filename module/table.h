@@ -49,7 +49,7 @@ struct peercred_row {
 };
 
 struct peercred_bucket {
-	spinlock_t lock;
+	spinlock_t lock;		/* writers of this chain; readers use RCU */
 	struct hlist_head head;
 };
 

@@ -39,7 +39,7 @@ for s in 6.1 6.12; do
 	(cd "$PEERCRED_TOP" && tar cf - Kbuild Makefile dkms.conf module kunit) |
 		tar xf - -C "/usr/src/peercred-$ver"
 	{ dkms add -m peercred -v "$ver" && dkms build -m peercred -v "$ver" -k "$kver" &&
-	  modinfo "/var/lib/dkms/peercred/$ver/$kver/x86_64/module/peercred.ko" |
+	  modinfo "$(ls "/var/lib/dkms/peercred/$ver/$kver/x86_64/module/peercred.ko"* | head -n 1)" |
 	  grep -q "^vermagic: *$kver "; } >"$tmp/err" 2>&1 || ok=1
 	dkms remove -m peercred -v "$ver" --all >/dev/null 2>&1 || true
 	rm -rf "/usr/src/peercred-$ver"

@@ -39,8 +39,7 @@ struct pc_ident {
 };
 
 /* check.c */
-void pc_result(bool ok, const char *name, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+void pc_result(bool ok, const char *name, const char *fmt, ...);
 int pc_failures(void);
 bool pc_find_row(unsigned long ino, struct pc_row *row, int *side);
 bool pc_find_detail(unsigned long ino, struct pc_detail *d);

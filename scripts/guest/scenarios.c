@@ -180,7 +180,8 @@ static int pc_setuid_after(void)
 	pc_xread(fd, &c, 1);
 	pc_self(&at_connect);
 	at_connect.pid = pid;
-	at_connect.uid[1] = at_connect.uid[3] = 1001;
+	at_connect.uid[1] = 1001;
+	at_connect.uid[3] = 1001;
 	pc_check_fd("setuid-after.server-end", fd, &at_connect, "connect", name);
 	pc_xwrite(fd, "k", 1);
 	return pc_wait_children() + (pc_failures() != 0);
@@ -218,6 +219,11 @@ static int pc_socketpair(void)
 	return pc_failures() != 0;
 }
 
+static const char *pc_type_name(int type)
+{
+	return type == SOCK_STREAM ? "stream" : "seqpacket";
+}
+
 /* The path column for each kind of listener name, and the seqpacket type. */
 static int pc_names(void)
 {
@@ -245,8 +251,7 @@ static int pc_names(void)
 		pc_check_fd(cases[i].label, cfd, &me, "connect", cases[i].shown);
 		pc_check_fd(cases[i].label, sfd, &me, "connect", cases[i].shown);
 		if (pc_find_row(pc_ino(cfd), &r, &side))
-			pc_result(!strcmp(r.type, cases[i].type == SOCK_STREAM ?
-					  "stream" : "seqpacket"),
+			pc_result(!strcmp(r.type, pc_type_name(cases[i].type)),
 				  cases[i].label, "type %s", r.type);
 		close(sfd);
 		close(cfd);
