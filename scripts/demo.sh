@@ -15,5 +15,5 @@ gcc -static -O2 -Wall -Wextra -Werror -o "$PEERCRED_CACHE/guest-bin/pctest" \
 log="$PEERCRED_CACHE/demo.log"
 echo "Booting Debian's $kver under QEMU (TCG) with peercred.ko loaded..." >&2
 "$PEERCRED_TOP/scripts/guest/boot.sh" "$kver" "$build" "$PEERCRED_TOP/scripts/guest/demo.sh" "$log" 1 120
-tr -d '\r' <"$log" | sed -n '/^PEERCRED-DEMO-BEGIN/,/^PEERCRED-DEMO-END/p' | sed '1d;$d' | grep . ||
+tr -d '\r' <"$log" | sed -n '/PEERCRED-DEMO-BEGIN/,/PEERCRED-DEMO-END/p' | sed '1d;$d' | grep . ||
 	die "the guest printed no table; see $log"

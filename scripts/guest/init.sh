@@ -1,6 +1,8 @@
 #!/bin/busybox sh
 # SPDX-License-Identifier: GPL-2.0
 # PID 1 of every peercred guest: mount the basics, run /scenario, power off.
+# The firmware leaves escape codes on the line: start ours on a fresh one.
+echo
 /bin/busybox mkdir -p /bin /sbin /usr/bin /usr/sbin
 /bin/busybox --install -s
 mkdir -p /proc /sys /dev /tmp /run
