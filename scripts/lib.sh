@@ -28,7 +28,7 @@ peercred_kernel() {
 peercred_build() {
 	local kver=$1 out="$PEERCRED_CACHE/build/$1"
 	mkdir -p "$out"
-	(cd "$PEERCRED_TOP" && tar cf - Kbuild module kunit) | tar xf - -C "$out"
+	(cd "$PEERCRED_TOP" && tar cf - Kbuild module) | tar xf - -C "$out"
 	make -s -C "/lib/modules/$kver/build" M="$out" W=1 modules >"$out/build.log" 2>&1 ||
 		{ cat "$out/build.log" >&2; return 1; }
 	echo "$out"

@@ -36,7 +36,7 @@ for s in 6.1 6.12; do
 	dkms remove -m peercred -v "$ver" --all >/dev/null 2>&1 || true
 	rm -rf "/usr/src/peercred-$ver"
 	mkdir -p "/usr/src/peercred-$ver"
-	(cd "$PEERCRED_TOP" && tar cf - Kbuild Makefile dkms.conf module kunit) |
+	(cd "$PEERCRED_TOP" && tar cf - Kbuild Makefile dkms.conf module) |
 		tar xf - -C "/usr/src/peercred-$ver"
 	{ dkms add -m peercred -v "$ver" && dkms build -m peercred -v "$ver" -k "$kver" &&
 	  modinfo "$(ls "/var/lib/dkms/peercred/$ver/$kver/x86_64/module/peercred.ko"* | head -n 1)" |

@@ -108,7 +108,7 @@ struct pc_hello {
 static int pc_users(void)
 {
 	const char *name = "@peercred-users";
-	int ready[2], lfd, fd, i, n = 2;
+	int ready[2], lfd, fd, fds[2], i, n = 2;
 	struct pc_ident srv = users_srv;
 	struct pc_hello h;
 	pid_t spid;
@@ -132,8 +132,12 @@ static int pc_users(void)
 			snprintf(label, sizeof(label), "users.server-end-%d", h.idx);
 			pc_check_fd(label, fd, &cli, "connect", name);
 			pc_xwrite(fd, "k", 1);
+			fds[i] = fd;
 		}
-		pc_wait_children();
+		/* Keep our ends until each client has checked its own. */
+		for (i = 0; i < n; i++)
+			while (read(fds[i], &c, 1) > 0)
+				;
 		exit(pc_failures() != 0);
 	}
 	pc_xread(ready[0], &c, 1);
