@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The /proc/peercred line and the detail block of a recorded row: columns,
+ * escaping of odd names, and id translation into a user namespace whose
+ * mapping the test sets (unmapped ids become the overflow ids, as
+ * SO_PEERCRED/SO_PEERGROUPS report them).
+ */
+
+#include <kunit/test.h>
+#include <linux/highuid.h>
+#include <linux/pid_namespace.h>
+#include <linux/seq_file.h>
+#include <linux/user_namespace.h>
+#include <net/sock.h>
+
+#include "helpers.h"
+#include "peercred.h"
+
+#define PEERCRED_NS_BASE	100000U
+
+struct peercred_fmt {
+	struct peercred_table t;
+	struct seq_file m;
+};
+
+static void peercred_fmt_init(struct kunit *test, struct peercred_fmt *f)
+{
+	memset(f, 0, sizeof(*f));
+	KUNIT_ASSERT_EQ(test, 0, peercred_table_init(&f->t, 16));
+	f->m.size = PAGE_SIZE;
+	f->m.buf = kunit_kzalloc(test, f->m.size, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, f->m.buf);
+}
+
+static const char *peercred_fmt_text(struct peercred_fmt *f)
+{
+	f->m.buf[min(f->m.count, f->m.size - 1)] = '\0';
+	return f->m.buf;
+}
+
+/* A namespace mapping ids 0..65535 to host ids 100000..165535, nothing else. */
+static struct user_namespace *peercred_fake_userns(struct kunit *test)
+{
+	struct user_namespace *ns = kunit_kzalloc(test, sizeof(*ns), GFP_KERNEL);
+	struct uid_gid_extent e = {
+		.first = 0, .lower_first = PEERCRED_NS_BASE, .count = 65536,
+	};
+
+	KUNIT_ASSERT_NOT_NULL(test, ns);
+	ns->uid_map.nr_extents = 1;
+	ns->uid_map.extent[0] = e;
+	ns->gid_map.nr_extents = 1;
+	ns->gid_map.extent[0] = e;
+	ns->parent = &init_user_ns;
+	ns->level = 1;
+	return ns;
+}
+
+static struct peercred_row *peercred_fmt_row(struct kunit *test,
+					     struct peercred_fmt *f,
+					     struct sock *sk)
+{
+	struct peercred_row *row = peercred_table_find(&f->t, sk);
+
+	KUNIT_ASSERT_NOT_NULL(test, row);
+	return row;
+}
+
+static void peercred_format_columns(struct kunit *test)
+{
+	static const u32 groups[] = { PEERCRED_NS_BASE + 10, 5 };
+	char type[16], origin[16], comm[2][32], flags[8], path[128];
+	unsigned int uid[2], gid[2], age, n;
+	unsigned long ino[2];
+	struct user_namespace *ns = peercred_fake_userns(test);
+	const struct cred *old;
+	struct peercred_fmt f;
+	struct socket *a, *b;
+	struct cred *as;
+	int pid[2];
+
+	peercred_fmt_init(test, &f);
+	as = peercred_kunit_cred(test, PEERCRED_NS_BASE + 5, PEERCRED_NS_BASE + 7,
+				 ARRAY_SIZE(groups), groups);
+	old = override_creds(as);
+	peercred_kunit_pair(test, SOCK_STREAM, &a, &b);
+	revert_creds(old);
+	KUNIT_ASSERT_EQ(test, 0, peercred_table_record(&f.t, a->sk, b->sk,
+						       PEERCRED_ORIGIN_SOCKETPAIR));
+
+	peercred_format_header(&f.m);
+	rcu_read_lock();
+	peercred_format_row(&f.m, peercred_fmt_row(test, &f, a->sk), ns, &init_pid_ns);
+	rcu_read_unlock();
+	n = sscanf(strchr(peercred_fmt_text(&f), '\n') + 1,
+		   "%15s %15s %lu %d %u %u %31s %lu %d %u %u %31s %u %7s %127s",
+		   type, origin, &ino[0], &pid[0], &uid[0], &gid[0], comm[0],
+		   &ino[1], &pid[1], &uid[1], &gid[1], comm[1], &age, flags, path);
+	KUNIT_ASSERT_EQ_MSG(test, n, 15U, "%s", peercred_fmt_text(&f));
+	KUNIT_EXPECT_STREQ(test, type, "stream");
+	KUNIT_EXPECT_STREQ(test, origin, "socketpair");
+	/* srv = second socket, cli = first; inodes as fstat() would say. */
+	KUNIT_EXPECT_EQ(test, ino[0], SOCK_INODE(b)->i_ino);
+	KUNIT_EXPECT_EQ(test, ino[1], SOCK_INODE(a)->i_ino);
+	KUNIT_EXPECT_EQ(test, pid[0], (int)task_tgid_nr(current));
+	KUNIT_EXPECT_EQ(test, pid[1], (int)task_tgid_nr(current));
+	KUNIT_EXPECT_EQ(test, uid[1], 5U);
+	KUNIT_EXPECT_EQ(test, gid[1], 7U);
+	KUNIT_EXPECT_STREQ(test, comm[1], current->group_leader->comm);
+	KUNIT_EXPECT_STREQ(test, flags, "-");
+	KUNIT_EXPECT_STREQ(test, path, "-");
+
+	/* The same row for a reader in the initial namespace: host ids. */
+	f.m.count = 0;
+	rcu_read_lock();
+	peercred_format_row(&f.m, peercred_fmt_row(test, &f, b->sk), &init_user_ns,
+			    &init_pid_ns);
+	rcu_read_unlock();
+	n = sscanf(peercred_fmt_text(&f), "%15s %15s %lu %d %u %u", type, origin,
+		   &ino[0], &pid[0], &uid[0], &gid[0]);
+	KUNIT_ASSERT_EQ(test, n, 6U);
+	KUNIT_EXPECT_EQ(test, uid[0], PEERCRED_NS_BASE + 5);
+	KUNIT_EXPECT_EQ(test, gid[0], PEERCRED_NS_BASE + 7);
+
+	peercred_table_release_sk(&f.t, a->sk);
+	sock_release(a);
+	sock_release(b);
+	peercred_table_destroy(&f.t);
+	put_cred(as);
+}
+
+/* Every id of the detail block, translated; unmapped ones overflow. */
+static void peercred_format_detail_block(struct kunit *test)
+{
+	static const u32 groups[] = { PEERCRED_NS_BASE + 10, 5 };
+	struct user_namespace *ns = peercred_fake_userns(test);
+	struct peercred_kconn c;
+	struct peercred_fmt f;
+	struct cred *as;
+	char want[128];
+
+	peercred_fmt_init(test, &f);
+	as = peercred_kunit_cred(test, PEERCRED_NS_BASE + 5, PEERCRED_NS_BASE + 7,
+				 ARRAY_SIZE(groups), groups);
+	peercred_kunit_connect(test, &c, "peercred-kunit-detail", as, false);
+	KUNIT_ASSERT_EQ(test, 0, peercred_table_record(&f.t, c.client->sk, c.srv_sk,
+						       PEERCRED_ORIGIN_CONNECT));
+	rcu_read_lock();
+	peercred_format_detail(&f.m, peercred_fmt_row(test, &f, c.srv_sk), ns,
+			       &init_pid_ns);
+	rcu_read_unlock();
+
+	/* Real and saved ids stayed the test's own (unmapped: overflow). */
+	snprintf(want, sizeof(want), "\ncli_uid:\t%u\t5\t%u\t5\n",
+		 (u32)overflowuid, (u32)overflowuid);
+	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(peercred_fmt_text(&f), want), "%s",
+				  peercred_fmt_text(&f));
+	snprintf(want, sizeof(want), "\ncli_gid:\t%u\t7\t%u\t7\n",
+		 (u32)overflowgid, (u32)overflowgid);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(peercred_fmt_text(&f), want));
+	/* Sorted as the kernel keeps them: host 5 (unmapped) before 100010. */
+	snprintf(want, sizeof(want), "\ncli_groups:\t%u 10\n", (u32)overflowgid);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(peercred_fmt_text(&f), want));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(peercred_fmt_text(&f),
+					   "\npath:\t@peercred-kunit-detail\n"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(peercred_fmt_text(&f), "\nsrv_ino:\t0\n"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(peercred_fmt_text(&f), "origin:\tconnect\n"));
+
+	peercred_table_release_sk(&f.t, c.srv_sk);
+	peercred_kunit_close(&c);
+	peercred_table_destroy(&f.t);
+	put_cred(as);
+}
+
+/* Names with separators stay one column, octal-escaped; inner NULs are @. */
+static void peercred_format_odd_names(struct kunit *test)
+{
+	static const struct {
+		const char *name, *shown;
+	} cases[] = {
+		{ "odd name\n\\x", "@odd\\040name\\012\\134x" },
+		{ "tab\there", "@tab\\011here" },
+		{ "caf\xc3\xa9", "@caf\\303\\251" },
+	};
+	char type[16], origin[16], comm[2][32], flags[8], path[128];
+	unsigned int uid[2], gid[2], age, n;
+	unsigned long ino[2];
+	struct peercred_kconn c;
+	struct peercred_fmt f;
+	int pid[2], i;
+
+	peercred_fmt_init(test, &f);
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		peercred_kunit_connect(test, &c, cases[i].name, NULL, false);
+		KUNIT_ASSERT_EQ(test, 0, peercred_table_record(&f.t, c.client->sk, c.srv_sk,
+							       PEERCRED_ORIGIN_CONNECT));
+		f.m.count = 0;
+		rcu_read_lock();
+		peercred_format_row(&f.m, peercred_fmt_row(test, &f, c.client->sk),
+				    &init_user_ns, &init_pid_ns);
+		rcu_read_unlock();
+		n = sscanf(peercred_fmt_text(&f),
+			   "%15s %15s %lu %d %u %u %31s %lu %d %u %u %31s %u %7s %127s",
+			   type, origin, &ino[0], &pid[0], &uid[0], &gid[0], comm[0],
+			   &ino[1], &pid[1], &uid[1], &gid[1], comm[1], &age, flags, path);
+		KUNIT_EXPECT_EQ_MSG(test, n, 15U, "%s", peercred_fmt_text(&f));
+		KUNIT_EXPECT_STREQ(test, path, cases[i].shown);
+		/* Not accepted yet: no inode for the server end, flagged pending. */
+		KUNIT_EXPECT_EQ(test, ino[0], 0UL);
+		KUNIT_EXPECT_STREQ(test, flags, "p");
+		peercred_table_release_sk(&f.t, c.client->sk);
+		peercred_kunit_close(&c);
+	}
+	peercred_table_destroy(&f.t);
+}
+
+static struct kunit_case peercred_format_cases[] = {
+	KUNIT_CASE(peercred_format_columns),
+	KUNIT_CASE(peercred_format_detail_block),
+	KUNIT_CASE(peercred_format_odd_names),
+	{}
+};
+
+static struct kunit_suite peercred_format_suite = {
+	.name = "peercred_format",
+	.test_cases = peercred_format_cases,
+};
+
+kunit_test_suites(&peercred_format_suite);
