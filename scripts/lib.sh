@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 # Shared helpers for peercred's scripts; sourced, not run.
 
 PEERCRED_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -34,15 +35,23 @@ peercred_build() {
 	echo "$out"
 }
 
-# Debian's kernel sources, extracted once under the cache (a stamp marks a
-# complete extraction). Prints the tree's path.
+# Debian's kernel sources, extracted once under the cache. The stamp names
+# the tarball it came from (a new package revision ships a new one under the
+# same name); the tree is extracted aside and moved into place stamped, so no
+# reader ever sees a half-extracted tree. Prints the tree's path.
 peercred_source() {
-	local series=$1 dir="$PEERCRED_CACHE/src/linux-source-$1"
-	if [ ! -e "$dir/.peercred-extracted" ]; then
-		rm -rf "$dir"
+	local series=$1 tarball=/usr/src/linux-source-$1.tar.xz
+	local dir="$PEERCRED_CACHE/src/linux-source-$1" id tmp
+	[ -f "$tarball" ] || die "missing $tarball (install linux-source-$series)"
+	id="$tarball $(stat -c '%s %Y' "$tarball")"
+	if [ "$(cat "$dir/.peercred-extracted" 2>/dev/null)" != "$id" ]; then
 		mkdir -p "$PEERCRED_CACHE/src"
-		tar xf "/usr/src/linux-source-$series.tar.xz" -C "$PEERCRED_CACHE/src"
-		touch "$dir/.peercred-extracted"
+		tmp=$(mktemp -d "$PEERCRED_CACHE/src/.extract.XXXXXX")
+		tar -C "$tmp" -xJf "$tarball" || { rm -rf "$tmp"; die "cannot extract $tarball"; }
+		echo "$id" >"$tmp/linux-source-$series/.peercred-extracted"
+		rm -rf "$dir"
+		mv "$tmp/linux-source-$series" "$dir"
+		rmdir "$tmp"
 	fi
 	echo "$dir"
 }

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
 # Runs inside the guest as /scenario: every guest check of peercred on the
 # booted kernel. Each check prints PASS/FAIL NAME; each pctest scenario is
 # framed by SCENARIO-END so the host can tell a missing one from a silent one.
