@@ -39,6 +39,9 @@ demo:
 check:
 	scripts/check.sh
 
+kunit:
+	scripts/kunit-uml.sh --src 6.1 && scripts/kunit-uml.sh --src 6.12
+
 style:
 	scripts/static-check.sh | grep -E '^(PASS|FAIL) checkpatch'
 
@@ -48,6 +51,7 @@ help:
 	@echo "make install         modules_install + depmod; make dkms-install"
 	@echo "make demo            boot Debian's kernel in QEMU with peercred, print /proc/peercred"
 	@echo "make check           install deps, run every test, print 'N passed, N failed'"
+	@echo "make kunit            KUnit suites under UML (6.1 and 6.12)"
 	@echo "make style           checkpatch --strict on every C file"
 
-.PHONY: all modules clean install uninstall load unload dkms-install demo check style help
+.PHONY: all modules clean install uninstall load unload dkms-install demo check kunit style help

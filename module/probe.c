@@ -90,21 +90,12 @@ static int peercred_socketpair_return(struct kretprobe_instance *ri,
 /*
  * unix_release_sock(sk, embrion): every AF_UNIX sock dies here, including
  * accepted-to-be socks that a closing listener releases without ->release.
- * Only the entry matters: returning non-zero discards the instance, so no
- * return hook is armed.
  */
-static int peercred_release_entry(struct kretprobe_instance *ri,
-				  struct pt_regs *regs)
+static int peercred_release_pre(struct kprobe *kp, struct pt_regs *regs)
 {
 	struct sock *sk = (struct sock *)regs_get_kernel_argument(regs, 0);
 
 	peercred_table_release_sk(peercred_probe_table, sk);
-	return 1;
-}
-
-static int peercred_release_return(struct kretprobe_instance *ri,
-				   struct pt_regs *regs)
-{
 	return 0;
 }
 
@@ -122,10 +113,9 @@ static struct kretprobe peercred_socketpair_probe = {
 	.data_size = sizeof(struct peercred_socketpair_data),
 };
 
-static struct kretprobe peercred_release_probe = {
-	.kp.symbol_name = "unix_release_sock",
-	.entry_handler = peercred_release_entry,
-	.handler = peercred_release_return,
+static struct kprobe peercred_release_probe = {
+	.symbol_name = "unix_release_sock",
+	.pre_handler = peercred_release_pre,
 };
 
 /*
@@ -136,7 +126,7 @@ static struct peercred_probe {
 	struct kprobe *kp;		/* the kprobe, or the kretprobe's own */
 	struct kretprobe *krp;		/* NULL for a plain kprobe */
 } peercred_probes[] = {
-	{ .kp = &peercred_release_probe.kp, .krp = &peercred_release_probe },
+	{ .kp = &peercred_release_probe },
 	{ .kp = &peercred_connect_probe.kp, .krp = &peercred_connect_probe },
 	{ .kp = &peercred_socketpair_probe.kp, .krp = &peercred_socketpair_probe },
 };

@@ -26,8 +26,13 @@ find "$moddir" -name '*.ko' -exec cp {} "$root/peercred/" \;
 chmod +x "$root/init"
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$root.cpio.gz"
 
+# thread=single: one host thread runs all vCPUs in turn. Multi-threaded TCG
+# does not keep x86 cross-modifying code coherent between vCPUs, and kprobe
+# (un)registration patches live kernel text: a module that only registers an
+# empty kretprobe oopses both Debian kernels there under rmmod/insmod churn,
+# and runs clean with thread=single. The guest still has SMP vCPUs.
 set +e
-timeout --foreground "$timeout" qemu-system-x86_64 -accel tcg -cpu max -m 1024 \
+timeout --foreground "$timeout" qemu-system-x86_64 -accel tcg,thread=single -cpu max -m 1024 \
 	-smp "$smp" -nographic -no-reboot -kernel "$kernel" -initrd "$root.cpio.gz" \
 	-append "console=ttyS0 panic=-1 oops=panic quiet loglevel=4" </dev/null >"$log" 2>&1
 rc=$?
