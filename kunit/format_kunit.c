@@ -56,6 +56,22 @@ static struct user_namespace *peercred_fake_userns(struct kunit *test)
 	return ns;
 }
 
+/* One /proc/peercred line, split into its columns (side 0 = srv, 1 = cli). */
+struct peercred_cols {
+	char type[16], origin[16], comm[2][32], flags[8], path[128];
+	unsigned int uid[2], gid[2], age;
+	unsigned long ino[2];
+	int pid[2];
+};
+
+static bool peercred_fmt_parse(const char *line, struct peercred_cols *c)
+{
+	return sscanf(line, "%15s %15s %lu %d %u %u %31s %lu %d %u %u %31s %u %7s %127s",
+		      c->type, c->origin, &c->ino[0], &c->pid[0], &c->uid[0],
+		      &c->gid[0], c->comm[0], &c->ino[1], &c->pid[1], &c->uid[1],
+		      &c->gid[1], c->comm[1], &c->age, c->flags, c->path) == 15;
+}
+
 static struct peercred_row *peercred_fmt_row(struct kunit *test,
 					     struct peercred_fmt *f,
 					     struct sock *sk)
@@ -69,15 +85,12 @@ static struct peercred_row *peercred_fmt_row(struct kunit *test,
 static void peercred_format_columns(struct kunit *test)
 {
 	static const u32 groups[] = { PEERCRED_NS_BASE + 10, 5 };
-	char type[16], origin[16], comm[2][32], flags[8], path[128];
-	unsigned int uid[2], gid[2], age, n;
-	unsigned long ino[2];
 	struct user_namespace *ns = peercred_fake_userns(test);
 	const struct cred *old;
+	struct peercred_cols c;
 	struct peercred_fmt f;
 	struct socket *a, *b;
 	struct cred *as;
-	int pid[2];
 
 	peercred_fmt_init(test, &f);
 	as = peercred_kunit_cred(test, PEERCRED_NS_BASE + 5, PEERCRED_NS_BASE + 7,
@@ -92,23 +105,22 @@ static void peercred_format_columns(struct kunit *test)
 	rcu_read_lock();
 	peercred_format_row(&f.m, peercred_fmt_row(test, &f, a->sk), ns, &init_pid_ns);
 	rcu_read_unlock();
-	n = sscanf(strchr(peercred_fmt_text(&f), '\n') + 1,
-		   "%15s %15s %lu %d %u %u %31s %lu %d %u %u %31s %u %7s %127s",
-		   type, origin, &ino[0], &pid[0], &uid[0], &gid[0], comm[0],
-		   &ino[1], &pid[1], &uid[1], &gid[1], comm[1], &age, flags, path);
-	KUNIT_ASSERT_EQ_MSG(test, n, 15U, "%s", peercred_fmt_text(&f));
-	KUNIT_EXPECT_STREQ(test, type, "stream");
-	KUNIT_EXPECT_STREQ(test, origin, "socketpair");
+	/* Past the header line. */
+	KUNIT_ASSERT_TRUE_MSG(test,
+			      peercred_fmt_parse(strchr(peercred_fmt_text(&f), '\n') + 1, &c),
+			      "%s", peercred_fmt_text(&f));
+	KUNIT_EXPECT_STREQ(test, c.type, "stream");
+	KUNIT_EXPECT_STREQ(test, c.origin, "socketpair");
 	/* srv = second socket, cli = first; inodes as fstat() would say. */
-	KUNIT_EXPECT_EQ(test, ino[0], SOCK_INODE(b)->i_ino);
-	KUNIT_EXPECT_EQ(test, ino[1], SOCK_INODE(a)->i_ino);
-	KUNIT_EXPECT_EQ(test, pid[0], (int)task_tgid_nr(current));
-	KUNIT_EXPECT_EQ(test, pid[1], (int)task_tgid_nr(current));
-	KUNIT_EXPECT_EQ(test, uid[1], 5U);
-	KUNIT_EXPECT_EQ(test, gid[1], 7U);
-	KUNIT_EXPECT_STREQ(test, comm[1], current->group_leader->comm);
-	KUNIT_EXPECT_STREQ(test, flags, "-");
-	KUNIT_EXPECT_STREQ(test, path, "-");
+	KUNIT_EXPECT_EQ(test, c.ino[0], SOCK_INODE(b)->i_ino);
+	KUNIT_EXPECT_EQ(test, c.ino[1], SOCK_INODE(a)->i_ino);
+	KUNIT_EXPECT_EQ(test, c.pid[0], (int)task_tgid_nr(current));
+	KUNIT_EXPECT_EQ(test, c.pid[1], (int)task_tgid_nr(current));
+	KUNIT_EXPECT_EQ(test, c.uid[1], 5U);
+	KUNIT_EXPECT_EQ(test, c.gid[1], 7U);
+	KUNIT_EXPECT_STREQ(test, c.comm[1], current->group_leader->comm);
+	KUNIT_EXPECT_STREQ(test, c.flags, "-");
+	KUNIT_EXPECT_STREQ(test, c.path, "-");
 
 	/* The same row for a reader in the initial namespace: host ids. */
 	f.m.count = 0;
@@ -116,11 +128,9 @@ static void peercred_format_columns(struct kunit *test)
 	peercred_format_row(&f.m, peercred_fmt_row(test, &f, b->sk), &init_user_ns,
 			    &init_pid_ns);
 	rcu_read_unlock();
-	n = sscanf(peercred_fmt_text(&f), "%15s %15s %lu %d %u %u", type, origin,
-		   &ino[0], &pid[0], &uid[0], &gid[0]);
-	KUNIT_ASSERT_EQ(test, n, 6U);
-	KUNIT_EXPECT_EQ(test, uid[0], PEERCRED_NS_BASE + 5);
-	KUNIT_EXPECT_EQ(test, gid[0], PEERCRED_NS_BASE + 7);
+	KUNIT_ASSERT_TRUE(test, peercred_fmt_parse(peercred_fmt_text(&f), &c));
+	KUNIT_EXPECT_EQ(test, c.uid[0], PEERCRED_NS_BASE + 5);
+	KUNIT_EXPECT_EQ(test, c.gid[0], PEERCRED_NS_BASE + 7);
 
 	peercred_table_release_sk(&f.t, a->sk);
 	sock_release(a);
@@ -182,12 +192,10 @@ static void peercred_format_odd_names(struct kunit *test)
 		{ "tab\there", "@tab\\011here" },
 		{ "caf\xc3\xa9", "@caf\\303\\251" },
 	};
-	char type[16], origin[16], comm[2][32], flags[8], path[128];
-	unsigned int uid[2], gid[2], age, n;
-	unsigned long ino[2];
 	struct peercred_kconn c;
+	struct peercred_cols cols;
 	struct peercred_fmt f;
-	int pid[2], i;
+	int i;
 
 	peercred_fmt_init(test, &f);
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
@@ -199,15 +207,12 @@ static void peercred_format_odd_names(struct kunit *test)
 		peercred_format_row(&f.m, peercred_fmt_row(test, &f, c.client->sk),
 				    &init_user_ns, &init_pid_ns);
 		rcu_read_unlock();
-		n = sscanf(peercred_fmt_text(&f),
-			   "%15s %15s %lu %d %u %u %31s %lu %d %u %u %31s %u %7s %127s",
-			   type, origin, &ino[0], &pid[0], &uid[0], &gid[0], comm[0],
-			   &ino[1], &pid[1], &uid[1], &gid[1], comm[1], &age, flags, path);
-		KUNIT_EXPECT_EQ_MSG(test, n, 15U, "%s", peercred_fmt_text(&f));
-		KUNIT_EXPECT_STREQ(test, path, cases[i].shown);
+		KUNIT_EXPECT_TRUE_MSG(test, peercred_fmt_parse(peercred_fmt_text(&f), &cols),
+				      "%s", peercred_fmt_text(&f));
+		KUNIT_EXPECT_STREQ(test, cols.path, cases[i].shown);
 		/* Not accepted yet: no inode for the server end, flagged pending. */
-		KUNIT_EXPECT_EQ(test, ino[0], 0UL);
-		KUNIT_EXPECT_STREQ(test, flags, "p");
+		KUNIT_EXPECT_EQ(test, cols.ino[0], 0UL);
+		KUNIT_EXPECT_STREQ(test, cols.flags, "p");
 		peercred_table_release_sk(&f.t, c.client->sk);
 		peercred_kunit_close(&c);
 	}

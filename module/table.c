@@ -185,7 +185,7 @@ void peercred_table_remove(struct peercred_table *t, struct peercred_row *row)
 	struct sock *cli = row->side[PEERCRED_CLI].sk;
 
 	peercred_lock_row(t, srv, cli);
-	if (test_and_set_bit(0, &row->removed)) {
+	if (test_and_set_bit(0, &row->unlinked)) {
 		peercred_unlock_row(t, srv, cli);
 		return;
 	}

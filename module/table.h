@@ -41,7 +41,7 @@ struct peercred_row {
 	struct peercred_side side[PEERCRED_SIDES];
 	unsigned long stamp;		/* jiffies at record time */
 	u8 origin;
-	unsigned long removed;		/* bit 0: unlinked, owned by the freer */
+	unsigned long unlinked;		/* bit 0: set once, by the one unlinker */
 	union {
 		struct rcu_head rcu;
 		struct llist_node free_node;
