@@ -25,12 +25,15 @@ peercred_kernel() {
 }
 
 # Build the module for one kernel in its own copy of the tree, so builds for
-# several kernels never share object files. Prints the build directory.
+# several kernels never share object files. KDIR defaults to the installed
+# headers of KVER; a kernel with KUnit also builds kunit/. Prints the
+# build directory.
 peercred_build() {
-	local kver=$1 out="$PEERCRED_CACHE/build/$1"
+	local kver=$1 kdir=${2:-/lib/modules/$1/build} out="$PEERCRED_CACHE/build/$1"
+	rm -rf "$out"
 	mkdir -p "$out"
-	(cd "$PEERCRED_TOP" && tar cf - Kbuild module) | tar xf - -C "$out"
-	make -s -C "/lib/modules/$kver/build" M="$out" W=1 modules >"$out/build.log" 2>&1 ||
+	(cd "$PEERCRED_TOP" && tar cf - Kbuild module kunit) | tar xf - -C "$out"
+	make -s -C "$kdir" M="$out" W=1 modules >"$out/build.log" 2>&1 ||
 		{ cat "$out/build.log" >&2; return 1; }
 	echo "$out"
 }

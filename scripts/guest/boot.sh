@@ -4,15 +4,19 @@
 # module, the static test programs and a scenario script; the serial log is
 # written to LOG. Everything runs under a timeout: a hung guest is a result.
 #
-#   boot.sh KVER MODDIR SCENARIO LOG [SMP] [TIMEOUT]
+#   boot.sh KERNEL MODDIR SCENARIO LOG [SMP] [TIMEOUT]
+#
+# KERNEL is a Debian kernel version (booted from /boot) or a bzImage path.
+# PEERCRED_APPEND adds kernel parameters, PEERCRED_MEM sets the memory (MiB).
 set -euo pipefail
 
 kver=$1 moddir=$2 scenario=$3 log=$4 smp=${5:-1} timeout=${6:-300}
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib.sh"
 
-kernel=/boot/vmlinuz-$kver
-[ -r "$kernel" ] || die "no $kernel"
+kernel=$kver
+[ -f "$kernel" ] || kernel=/boot/vmlinuz-$kver
+[ -r "$kernel" ] || die "no kernel $kver"
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
 chmod 755 "$root"
@@ -32,9 +36,9 @@ chmod +x "$root/init"
 # empty kretprobe oopses both Debian kernels there under rmmod/insmod churn,
 # and runs clean with thread=single. The guest still has SMP vCPUs.
 set +e
-timeout --foreground "$timeout" qemu-system-x86_64 -accel tcg,thread=single -cpu max -m 1024 \
+timeout --foreground "$timeout" qemu-system-x86_64 -accel tcg,thread=single -cpu max -m "${PEERCRED_MEM:-1024}" \
 	-smp "$smp" -nographic -no-reboot -kernel "$kernel" -initrd "$root.cpio.gz" \
-	-append "console=ttyS0 panic=-1 oops=panic quiet loglevel=4" </dev/null >"$log" 2>&1
+	-append "console=ttyS0 panic=-1 oops=panic quiet loglevel=4 ${PEERCRED_APPEND:-}" </dev/null >"$log" 2>&1
 rc=$?
 set -e
 rm -f "$root.cpio.gz"
