@@ -7,7 +7,8 @@
 #   boot.sh KERNEL MODDIR SCENARIO LOG [SMP] [TIMEOUT]
 #
 # KERNEL is a Debian kernel version (booted from /boot) or a bzImage path.
-# PEERCRED_APPEND adds kernel parameters, PEERCRED_MEM sets the memory (MiB).
+# PEERCRED_APPEND adds kernel parameters, PEERCRED_MEM sets the memory (MiB),
+# PEERCRED_OVERLAY names a directory copied over the initramfs root.
 set -euo pipefail
 
 kver=$1 moddir=$2 scenario=$3 log=$4 smp=${5:-1} timeout=${6:-300}
@@ -27,6 +28,9 @@ cp "$here/init.sh" "$root/init"
 cp "$scenario" "$root/scenario"
 find "$moddir" -name '*.ko' -exec cp {} "$root/peercred/" \;
 [ ! -d "$PEERCRED_CACHE/guest-bin" ] || find "$PEERCRED_CACHE/guest-bin" -type f -exec cp {} "$root/bin/" \;
+[ -z "${PEERCRED_OVERLAY:-}" ] || cp -a "$PEERCRED_OVERLAY/." "$root/"
+# Everyone may look up paths from /, whatever the overlay's top was.
+chmod 755 "$root"
 chmod +x "$root/init"
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$root.cpio.gz"
 

@@ -1,8 +1,38 @@
 // SPDX-License-Identifier: GPL-2.0
-/* pctest SCENARIO [ARGS]: run one guest scenario, print PASS/FAIL lines. */
+/*
+ * pctest SCENARIO [ARGS]: run one guest scenario, print PASS/FAIL lines.
+ * pctest runas UID GID GROUPS|- PROGRAM [ARGS]: exec a real program as a
+ * user of the test's choosing (busybox has no setpriv).
+ */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "pctest.h"
+
+static int pc_runas(int argc, char **argv)
+{
+	struct pc_ident who = { 0 };
+	char *g, *save = NULL;
+	int i;
+
+	if (argc < 4) {
+		fprintf(stderr, "usage: pctest runas UID GID GROUPS|- PROGRAM [ARGS]\n");
+		return 2;
+	}
+	for (i = 0; i < 4; i++) {
+		who.uid[i] = strtoul(argv[0], NULL, 10);
+		who.gid[i] = strtoul(argv[1], NULL, 10);
+	}
+	for (g = strtok_r(argv[2], ",", &save); g && strcmp(g, "-") &&
+	     who.ngroups < PC_MAX_GROUPS; g = strtok_r(NULL, ",", &save))
+		who.groups[who.ngroups++] = strtoul(g, NULL, 10);
+	pc_become(&who);
+	execvp(argv[3], argv + 3);
+	perror(argv[3]);
+	return 127;
+}
 
 int main(int argc, char **argv)
 {
@@ -11,5 +41,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (!strcmp(argv[1], "runas"))
+		return pc_runas(argc - 2, argv + 2);
 	return pc_scenario(argv[1], argc - 2, argv + 2);
 }

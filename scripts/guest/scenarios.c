@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -401,75 +400,8 @@ static int pc_churn(int seconds)
 	return 0;
 }
 
-static void pc_cat(const char *path, int max_lines)
-{
-	char line[1024];
-	FILE *f = fopen(path, "r");
-
-	while (f && max_lines-- && fgets(line, sizeof(line), f))
-		fputs(line, stdout);
-	if (f)
-		fclose(f);
-}
-
-/*
- * The README's demo: a server running as uid 1000 and clients as root,
- * uid 1001 and uid 1002 (with groups), plus a socketpair; then the table.
- */
-static int pc_demo(void)
-{
-	static const struct pc_ident who[] = {
-		{ .uid = { 1000, 1000, 1000, 1000 }, .gid = { 1000, 1000, 1000, 1000 },
-		  .ngroups = 2, .groups = { 27, 100 } },
-		{ .uid = { 0, 0, 0, 0 } },
-		{ .uid = { 1001, 1001, 1001, 1001 }, .gid = { 1001, 1001, 1001, 1001 },
-		  .ngroups = 1, .groups = { 100 } },
-		{ .uid = { 1002, 1002, 1002, 1002 }, .gid = { 1002, 1002, 1002, 1002 } },
-	};
-	const char *name = "/tmp/demo.sock";
-	int hold[2], up[2], i, lfd, sv[2];
-	char c;
-
-	if (pipe(hold) || pipe(up))
-		return 1;
-	/* Server first, then one client at a time: the rows come in order. */
-	for (i = 0; i < 4; i++) {
-		if (!fork()) {
-			close(hold[1]);
-			pc_become(&who[i]);
-			if (!i) {
-				lfd = pc_listen(SOCK_STREAM, name);
-				chmod(name, 0777);
-				pc_xwrite(up[1], "r", 1);
-				while (accept(lfd, NULL, NULL) >= 0)
-					pc_xwrite(up[1], "a", 1);
-			} else {
-				pc_connect(SOCK_STREAM, name);
-			}
-			/* Hold the connections until the table has been printed. */
-			if (read(hold[0], &c, 1) < 0)
-				exit(1);
-			exit(0);
-		}
-		pc_xread(up[0], &c, 1);
-	}
-	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
-		return 1;
-	printf("$ cat /proc/peercred\n");
-	pc_cat("/proc/peercred", -1);
-	printf("\n$ head -n 17 /proc/peercred_detail\n");
-	pc_cat("/proc/peercred_detail", 17);
-	printf("$ cat /proc/peercred_stats\n");
-	pc_cat("/proc/peercred_stats", -1);
-	fflush(stdout);
-	close(hold[1]);
-	return 0;
-}
-
 int pc_scenario(const char *name, int argc, char **argv)
 {
-	if (!strcmp(name, "demo"))
-		return pc_demo();
 	if (!strcmp(name, "users"))
 		return pc_users();
 	if (!strcmp(name, "setuid-after"))
