@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pcbench: the guest side of `make bench`. No verdicts: it prints figures.
+ *
+ *   pcbench rate connect|socketpair MS [PROCS]   loop rate, ops/s
+ *   pcbench scale N                              hold N socketpairs: time to
+ *                                                make, read the table, close
+ */
+#define _GNU_SOURCE
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static double pb_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* One connect/accept/close round on a listener of our own. */
+static int pb_connect_once(int lfd, const struct sockaddr_un *sa, socklen_t len)
+{
+	int cfd = socket(AF_UNIX, SOCK_STREAM, 0), sfd;
+
+	if (cfd < 0 || connect(cfd, (const struct sockaddr *)sa, len))
+		return -1;
+	sfd = accept(lfd, NULL, NULL);
+	close(cfd);
+	close(sfd);
+	return sfd < 0 ? -1 : 0;
+}
+
+static int pb_socketpair_once(void)
+{
+	int sv[2];
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
+		return -1;
+	close(sv[0]);
+	close(sv[1]);
+	return 0;
+}
+
+/* Ops done in @ms by one process; writes the count to @out. */
+static void pb_rate_one(const char *what, double ms, int out)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	socklen_t len = 0;
+	unsigned long n = 0;
+	double end;
+	int lfd = -1;
+
+	if (!strcmp(what, "connect")) {
+		/* Abstract and per process, so processes never share a queue. */
+		len = offsetof(struct sockaddr_un, sun_path) + 1 +
+		      snprintf(sa.sun_path + 1, sizeof(sa.sun_path) - 1,
+			       "pcbench-%d", getpid());
+		lfd = socket(AF_UNIX, SOCK_STREAM, 0);
+		if (lfd < 0 || bind(lfd, (struct sockaddr *)&sa, len) || listen(lfd, 64))
+			exit(1);
+	}
+	end = pb_now_ms() + ms;
+	while (pb_now_ms() < end) {
+		/* Batches keep the clock out of the measured loop. */
+		for (int i = 0; i < 64; i++)
+			if (lfd >= 0 ? pb_connect_once(lfd, &sa, len) : pb_socketpair_once())
+				exit(1);
+		n += 64;
+	}
+	if (write(out, &n, sizeof(n)) != sizeof(n))
+		exit(1);
+}
+
+static int pb_rate(const char *what, double ms, int procs)
+{
+	unsigned long total = 0, n;
+	int p[2], i, status;
+
+	if (pipe(p))
+		return 1;
+	for (i = 0; i < procs; i++) {
+		if (!fork()) {
+			pb_rate_one(what, ms, p[1]);
+			exit(0);
+		}
+	}
+	for (i = 0; i < procs; i++) {
+		if (read(p[0], &n, sizeof(n)) != sizeof(n))
+			return 1;
+		total += n;
+	}
+	while (wait(&status) > 0)
+		if (!WIFEXITED(status) || WEXITSTATUS(status))
+			return 1;
+	printf("%.0f\n", total * 1000.0 / ms);
+	return 0;
+}
+
+/* Bytes of /proc/peercred read in one pass, as `cat` would. */
+static long pb_read_table(long *lines)
+{
+	char buf[65536];
+	long total = 0;
+	ssize_t n;
+	FILE *f = fopen("/proc/peercred", "r");
+
+	*lines = 0;
+	if (!f)
+		return -1;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
+		total += n;
+		for (ssize_t i = 0; i < n; i++)
+			*lines += buf[i] == '\n';
+	}
+	fclose(f);
+	return total;
+}
+
+/*
+ * Bytes per live row in the peercred_row slab (objects plus slab overhead),
+ * 0 if the cache is not listed (merged: boot with slub_nomerge).
+ */
+static double pb_slab_bytes_per_row(long *objsize)
+{
+	char line[512], name[64];
+	long active, num, size, perslab, pages, a, b, c, slabs;
+	double per = 0;
+	FILE *f = fopen("/proc/slabinfo", "r");
+
+	*objsize = 0;
+	while (f && fgets(line, sizeof(line), f)) {
+		/* name active num objsize perslab pages : tunables . . . : slabdata slabs ... */
+		if (sscanf(line,
+			   "%63s %ld %ld %ld %ld %ld : tunables %ld %ld %ld : slabdata %ld",
+			   name, &active, &num, &size, &perslab, &pages, &a, &b, &c,
+			   &slabs) != 10 ||
+		    strcmp(name, "peercred_row"))
+			continue;
+		*objsize = size;
+		per = active ? slabs * pages * 4096.0 / active : 0;
+	}
+	if (f)
+		fclose(f);
+	return per;
+}
+
+static int pb_scale(long n)
+{
+	struct rlimit rl = { .rlim_cur = 2 * n + 64, .rlim_max = 2 * n + 64 };
+	double t0, t_make, t_read, t_close, per_row;
+	int *fds = malloc(2 * n * sizeof(int));
+	long i, lines = 0, bytes, objsize;
+
+	if (!fds || setrlimit(RLIMIT_NOFILE, &rl)) {
+		perror("pcbench scale");
+		return 1;
+	}
+	t0 = pb_now_ms();
+	for (i = 0; i < n; i++)
+		if (socketpair(AF_UNIX, SOCK_STREAM, 0, fds + 2 * i)) {
+			perror("socketpair");
+			return 1;
+		}
+	t_make = pb_now_ms() - t0;
+	t0 = pb_now_ms();
+	bytes = pb_read_table(&lines);
+	t_read = pb_now_ms() - t0;
+	per_row = pb_slab_bytes_per_row(&objsize);
+	t0 = pb_now_ms();
+	for (i = 0; i < 2 * n; i++)
+		close(fds[i]);
+	t_close = pb_now_ms() - t0;
+	/* rows = lines - header; -1 when the module is not loaded */
+	printf("%ld %.1f %.1f %ld %ld %.1f %ld %.0f\n", n, t_make, t_read,
+	       bytes < 0 ? -1 : lines - 1, bytes, t_close, objsize, per_row);
+	free(fds);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc >= 4 && !strcmp(argv[1], "rate"))
+		return pb_rate(argv[2], atof(argv[3]), argc > 4 ? atoi(argv[4]) : 1);
+	if (argc == 3 && !strcmp(argv[1], "scale"))
+		return pb_scale(atol(argv[2]));
+	fprintf(stderr, "usage: pcbench rate connect|socketpair MS [PROCS] | scale N\n");
+	return 2;
+}
