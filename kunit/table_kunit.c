@@ -155,6 +155,14 @@ err:
 	return 0;
 }
 
+/* What a /proc reader does to a row: follow its socks and creds. */
+static void peercred_stress_touch(struct peercred_table *t, struct peercred_row *row)
+{
+	if (peercred_row_lock(t, row) && !peercred_row_is_dead(row))
+		(void)READ_ONCE(row->side[PEERCRED_CLI].cred->euid);
+	peercred_row_unlock(t, row);
+}
+
 /* Walks every row as /proc/peercred does, until the writers are done. */
 static int peercred_stress_reader(struct peercred_table *t,
 				  struct peercred_stress *w, int nw)
@@ -170,7 +178,7 @@ static int peercred_stress_reader(struct peercred_table *t,
 		rcu_read_lock();
 		for (i = 0; i < peercred_table_buckets(t); i++)
 			hlist_for_each_entry_rcu(side, &t->hash[PEERCRED_SRV][i].head, node)
-				(void)peercred_row_is_dead(peercred_side_row(side, PEERCRED_SRV));
+				peercred_stress_touch(t, peercred_side_row(side, PEERCRED_SRV));
 		rcu_read_unlock();
 		walks++;
 		cond_resched();

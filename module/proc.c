@@ -80,13 +80,28 @@ static struct pid_namespace *peercred_seq_pid_ns(struct seq_file *m)
 	return proc_pid_ns(file_inode(m->file)->i_sb);
 }
 
-/* A row whose sock died unseen by the release probe is reaped here. */
-static bool peercred_seq_skip(struct seq_file *m, struct peercred_row *row)
+/*
+ * Format one row with its references pinned (the SRV bucket lock); a row
+ * whose sock died unseen by the release probe is reaped instead.
+ */
+static int peercred_seq_format(struct seq_file *m, struct peercred_row *row,
+			       void (*format)(struct seq_file *m,
+					      const struct peercred_row *row,
+					      struct user_namespace *uns,
+					      struct pid_namespace *pns))
 {
-	if (!peercred_row_is_dead(row))
-		return false;
-	peercred_table_remove(peercred_seq_table(m), row);
-	return true;
+	struct peercred_table *t = peercred_seq_table(m);
+	bool dead = false;
+
+	if (peercred_row_lock(t, row)) {
+		dead = peercred_row_is_dead(row);
+		if (!dead)
+			format(m, row, seq_user_ns(m), peercred_seq_pid_ns(m));
+	}
+	peercred_row_unlock(t, row);
+	if (dead)
+		peercred_table_remove(t, row);
+	return 0;
 }
 
 static int peercred_table_show(struct seq_file *m, void *v)
@@ -95,20 +110,14 @@ static int peercred_table_show(struct seq_file *m, void *v)
 		peercred_format_header(m);
 		return 0;
 	}
-	if (peercred_seq_skip(m, v))
-		return SEQ_SKIP;
-	peercred_format_row(m, v, seq_user_ns(m), peercred_seq_pid_ns(m));
-	return 0;
+	return peercred_seq_format(m, v, peercred_format_row);
 }
 
 static int peercred_detail_show(struct seq_file *m, void *v)
 {
 	if (v == SEQ_START_TOKEN)
 		return 0;
-	if (peercred_seq_skip(m, v))
-		return SEQ_SKIP;
-	peercred_format_detail(m, v, seq_user_ns(m), peercred_seq_pid_ns(m));
-	return 0;
+	return peercred_seq_format(m, v, peercred_format_detail);
 }
 
 static const struct seq_operations peercred_table_seq_ops = {

@@ -2,9 +2,14 @@
 /*
  * The connection table: two RCU hashes keyed by sock pointer, per-bucket
  * spinlocks, bounded by max_rows. Writers run in probe context, so nothing
- * here sleeps on the record/remove paths; the last references (socks, creds,
- * pids) are dropped from a work item after a grace period, where dropping the
- * last reference to a sock is allowed to do whatever its destructor does.
+ * here sleeps on the record/remove paths.
+ *
+ * Lifetimes: RCU keeps a row's memory valid for lockless lookups, which only
+ * compare sock pointers. Whoever touches a row's socks, creds or pids holds
+ * its SRV bucket lock and sees it linked (peercred_row_lock()), so the
+ * references can be dropped as soon as the row is unlinked, not a grace
+ * period later: the release path stays cheap and socks die when they would
+ * without us.
  */
 
 #include <linux/hash.h>
@@ -20,29 +25,42 @@
 static struct kmem_cache *peercred_row_cache;
 static LLIST_HEAD(peercred_free_list);
 
+static void peercred_row_put_refs(struct peercred_row *row)
+{
+	int i;
+
+	for (i = 0; i < PEERCRED_SIDES; i++) {
+		peercred_snapshot_drop(&row->side[i]);
+		sock_put(row->side[i].sk);
+	}
+}
+
+/* Rows holding a dead sock: our put may be its last, so it waits for here. */
 static void peercred_free_work_fn(struct work_struct *work)
 {
 	struct llist_node *batch = llist_del_all(&peercred_free_list);
 	struct peercred_row *row, *next;
-	int i;
 
 	llist_for_each_entry_safe(row, next, batch, free_node) {
-		for (i = 0; i < PEERCRED_SIDES; i++) {
-			peercred_snapshot_drop(&row->side[i]);
-			sock_put(row->side[i].sk);
-		}
+		peercred_row_put_refs(row);
 		kmem_cache_free(peercred_row_cache, row);
 	}
 }
 
 static DECLARE_WORK(peercred_free_work, peercred_free_work_fn);
 
-static void peercred_row_free_rcu(struct rcu_head *head)
+static void peercred_row_put_rcu(struct rcu_head *head)
 {
 	struct peercred_row *row = container_of(head, struct peercred_row, rcu);
 
 	if (llist_add(&row->free_node, &peercred_free_list))
 		schedule_work(&peercred_free_work);
+}
+
+static void peercred_row_free_rcu(struct rcu_head *head)
+{
+	kmem_cache_free(peercred_row_cache,
+			container_of(head, struct peercred_row, rcu));
 }
 
 int peercred_table_cache_init(void)
@@ -195,6 +213,16 @@ void peercred_table_remove(struct peercred_table *t, struct peercred_row *row)
 
 	atomic_dec(&t->live);
 	atomic_long_inc(&t->removed);
+	/*
+	 * While both socks live, neither of our puts is the last (the releasing
+	 * caller holds one sock, the other end's owner the other). A dead sock,
+	 * released without our probe seeing it, may be down to our reference.
+	 */
+	if (peercred_row_is_dead(row)) {
+		call_rcu(&row->rcu, peercred_row_put_rcu);
+		return;
+	}
+	peercred_row_put_refs(row);
 	call_rcu(&row->rcu, peercred_row_free_rcu);
 }
 EXPORT_SYMBOL_IF_KUNIT(peercred_table_remove);
@@ -208,7 +236,9 @@ struct peercred_row *peercred_table_find(struct peercred_table *t,
 
 	for (i = 0; i < PEERCRED_SIDES; i++) {
 		hlist_for_each_entry_rcu(side, &peercred_bucket(t, i, sk)->head, node) {
-			if (side->sk == sk)
+			/* An unlinked row's sock may be gone and its address reused. */
+			if (side->sk == sk &&
+			    !test_bit(0, &peercred_side_row(side, i)->unlinked))
 				return peercred_side_row(side, i);
 		}
 	}
@@ -229,8 +259,28 @@ void peercred_table_release_sk(struct peercred_table *t, struct sock *sk)
 EXPORT_SYMBOL_IF_KUNIT(peercred_table_release_sk);
 
 /*
+ * For readers of a row's socks, creds and pids: with the SRV bucket locked,
+ * a row that is still linked keeps its references until the unlock.
+ */
+bool peercred_row_lock(struct peercred_table *t, struct peercred_row *row)
+	__acquires(srv_bucket)
+{
+	spin_lock(&peercred_bucket(t, PEERCRED_SRV, row->side[PEERCRED_SRV].sk)->lock);
+	return !test_bit(0, &row->unlinked);
+}
+EXPORT_SYMBOL_IF_KUNIT(peercred_row_lock);
+
+void peercred_row_unlock(struct peercred_table *t, struct peercred_row *row)
+	__releases(srv_bucket)
+{
+	spin_unlock(&peercred_bucket(t, PEERCRED_SRV, row->side[PEERCRED_SRV].sk)->lock);
+}
+EXPORT_SYMBOL_IF_KUNIT(peercred_row_unlock);
+
+/*
  * A release the probe did not see (a kprobe miss) still marks the sock
- * dead; such a row is no longer a connection.
+ * dead; such a row is no longer a connection. The caller holds the row's
+ * references (peercred_row_lock() or the unlinker).
  */
 bool peercred_row_is_dead(const struct peercred_row *row)
 {

@@ -80,6 +80,8 @@ void peercred_table_release_sk(struct peercred_table *t, struct sock *sk);
 void peercred_table_remove(struct peercred_table *t, struct peercred_row *row);
 struct peercred_row *peercred_table_find(struct peercred_table *t,
 					 struct sock *sk);
+bool peercred_row_lock(struct peercred_table *t, struct peercred_row *row);
+void peercred_row_unlock(struct peercred_table *t, struct peercred_row *row);
 bool peercred_row_is_dead(const struct peercred_row *row);
 
 static inline struct peercred_row *peercred_side_row(struct peercred_side *side,
