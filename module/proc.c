@@ -9,6 +9,7 @@
  * whole table stays linear however many read() calls it takes.
  */
 
+#include <linux/capability.h>
 #include <linux/cred.h>
 #include <linux/fs.h>
 #include <linux/proc_fs.h>
@@ -49,9 +50,24 @@ static struct peercred_row *peercred_seq_find(struct peercred_table *t,
 	return NULL;
 }
 
+/*
+ * Who may see which rows, decided from the opener's credentials (as for any
+ * /proc file, not from whoever happens to read()): CAP_SYS_ADMIN in the
+ * initial user namespace sees every row; anyone else only rows in which one
+ * end's stored euid is the opener's own.
+ */
+struct peercred_seq_state {
+	bool all;
+	kuid_t euid;
+};
+
 static void *peercred_seq_start(struct seq_file *m, loff_t *pos)
 	__acquires(RCU)
 {
+	struct peercred_seq_state *st = m->private;
+
+	st->all = file_ns_capable(m->file, &init_user_ns, CAP_SYS_ADMIN);
+	st->euid = m->file->f_cred->euid;
 	rcu_read_lock();
 	if (!*pos)
 		return SEQ_START_TOKEN;
@@ -80,6 +96,20 @@ static struct pid_namespace *peercred_seq_pid_ns(struct seq_file *m)
 	return proc_pid_ns(file_inode(m->file)->i_sb);
 }
 
+/* Caller holds the row's references (peercred_row_lock). */
+static bool peercred_seq_visible(const struct peercred_seq_state *st,
+				 const struct peercred_row *row)
+{
+	int i;
+
+	if (st->all)
+		return true;
+	for (i = 0; i < PEERCRED_SIDES; i++)
+		if (row->side[i].cred && uid_eq(row->side[i].cred->euid, st->euid))
+			return true;
+	return false;
+}
+
 /*
  * Format one row with its references pinned (the SRV bucket lock); a row
  * whose sock died unseen by the release probe is reaped instead.
@@ -95,7 +125,7 @@ static int peercred_seq_format(struct seq_file *m, struct peercred_row *row,
 
 	if (peercred_row_lock(t, row)) {
 		dead = peercred_row_is_dead(row);
-		if (!dead)
+		if (!dead && peercred_seq_visible(m->private, row))
 			format(m, row, seq_user_ns(m), peercred_seq_pid_ns(m));
 	}
 	peercred_row_unlock(t, row);
@@ -152,12 +182,14 @@ static struct proc_dir_entry *peercred_proc_stats;
 
 int peercred_proc_init(struct peercred_table *t)
 {
-	peercred_proc_table = proc_create_seq_data("peercred", 0444, NULL,
-						   &peercred_table_seq_ops, t);
+	peercred_proc_table = proc_create_seq_private("peercred", 0444, NULL,
+						      &peercred_table_seq_ops,
+						      sizeof(struct peercred_seq_state), t);
 	if (!peercred_proc_table)
 		goto err;
-	peercred_proc_detail = proc_create_seq_data("peercred_detail", 0444, NULL,
-						    &peercred_detail_seq_ops, t);
+	peercred_proc_detail = proc_create_seq_private("peercred_detail", 0444, NULL,
+						       &peercred_detail_seq_ops,
+						       sizeof(struct peercred_seq_state), t);
 	if (!peercred_proc_detail)
 		goto err_table;
 	peercred_proc_stats = proc_create_single_data("peercred_stats", 0444, NULL,

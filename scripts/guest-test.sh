@@ -11,7 +11,7 @@ set -euo pipefail
 
 series=("$@")
 [ ${#series[@]} -gt 0 ] || series=(6.1 6.12)
-scenarios=(users setuid-after socketpair names close refused full)
+scenarios=(users setuid-after socketpair names close refused visibility full)
 
 bindir="$PEERCRED_CACHE/guest-bin"
 mkdir -p "$bindir"

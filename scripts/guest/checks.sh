@@ -32,9 +32,20 @@ for v in 0 -1 4194305 abc; do
 done
 
 if insmod $M && [ -r /proc/peercred ]; then pass load; else fail load "insmod failed"; fi
-for s in users setuid-after socketpair names close refused; do
+for s in users setuid-after socketpair names close refused visibility; do
 	scenario $s
 done
+# Nothing here takes writes: even root's are refused and change nothing.
+before=$(cat /proc/peercred_stats)
+for f in peercred peercred_detail peercred_stats; do
+	if echo 1 >/proc/$f 2>/dev/null; then
+		fail "write-refused.$f" "a write to /proc/$f succeeded"
+	else
+		pass "write-refused.$f"
+	fi
+done
+[ "$(cat /proc/peercred_stats)" = "$before" ] && pass write-refused.nothing-changed ||
+	fail write-refused.nothing-changed "stats changed"
 rmmod peercred && pass unload || fail unload "rmmod failed"
 [ ! -e /proc/peercred ] && pass unload.proc-gone || fail unload.proc-gone "still there"
 

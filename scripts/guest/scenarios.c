@@ -375,6 +375,57 @@ static int pc_full(void)
 	return pc_failures() != 0;
 }
 
+/*
+ * Readers without CAP_SYS_ADMIN see only rows in which one end holds their
+ * own euid; root sees every row.
+ */
+static int pc_visibility(void)
+{
+	static const struct pc_ident who[] = {
+		{ .uid = { 2001, 2001, 2001, 2001 }, .gid = { 2001, 2001, 2001, 2001 } },
+		{ .uid = { 2002, 2002, 2002, 2002 }, .gid = { 2002, 2002, 2002, 2002 } },
+	};
+	int hold[2], up[2], sv[2], i, side;
+	unsigned long ino[2];
+	struct pc_detail d;
+	struct pc_row r;
+	pid_t reader;
+	char c;
+
+	if (pipe(hold) || pipe(up))
+		return 1;
+	for (i = 0; i < 2; i++) {
+		if (!fork()) {
+			close(hold[1]);
+			pc_become(&who[i]);
+			if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
+				exit(1);
+			ino[i] = pc_ino(sv[0]);
+			pc_xwrite(up[1], &ino[i], sizeof(ino[i]));
+			if (read(hold[0], &c, 1) < 0)
+				exit(1);
+			exit(0);
+		}
+		pc_xread(up[0], &ino[i], sizeof(ino[i]));
+	}
+	pc_result(pc_find_row(ino[0], &r, &side) && pc_find_row(ino[1], &r, &side),
+		  "visibility.root-sees-all", "root misses a row");
+	reader = fork();
+	if (!reader) {
+		pc_become(&who[0]);
+		pc_result(pc_find_row(ino[0], &r, &side), "visibility.own-row-shown",
+			  "uid 2001 does not see its own row");
+		pc_result(!pc_find_row(ino[1], &r, &side), "visibility.other-row-hidden",
+			  "uid 2001 sees uid 2002's row");
+		pc_result(pc_find_detail(ino[0], &d) && !pc_find_detail(ino[1], &d),
+			  "visibility.detail-filtered", "detail shows what the table hides");
+		exit(pc_failures() != 0);
+	}
+	waitpid(reader, NULL, 0);
+	close(hold[1]);
+	return pc_wait_children();
+}
+
 /* Connection churn for a while, tolerant of the module coming and going. */
 static int pc_churn(int seconds)
 {
@@ -414,6 +465,8 @@ int pc_scenario(const char *name, int argc, char **argv)
 		return pc_close();
 	if (!strcmp(name, "refused"))
 		return pc_refused();
+	if (!strcmp(name, "visibility"))
+		return pc_visibility();
 	if (!strcmp(name, "full"))
 		return pc_full();
 	if (!strcmp(name, "churn"))
