@@ -1,0 +1,232 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
+# Runs inside the debug-kernel guest as /scenario (scripts/torture.sh puts
+# its settings in front of it): KUnit on a kernel with kprobes, stress with
+# rmmod/insmod under load, fault injection into the row allocations, and a
+# kmemleak scan after the last unload. Each check prints PASS/FAIL NAME;
+# FIGURE NAME VALUE lines carry the numbers; KTAP| lines carry KUnit's
+# output for the host to turn into one result per case.
+#
+# Settings (defaults for a run by hand):
+STRESS_SECS=${STRESS_SECS:-240}	# upper bound of the stress phase
+FAULT_SECS=${FAULT_SECS:-10}	# storm under fault injection
+CYCLES=${CYCLES:-50}		# rmmod/insmod cycles under the storm
+EXITERS=${EXITERS:-200}		# processes that exit with connections open
+M=/peercred/peercred.ko
+K=/peercred/peercred_kunit.ko
+D=/sys/kernel/debug
+LEAKS=$D/kmemleak
+# Everything the kernel prints from this marker on belongs to the run.
+MARK='peercred-torture: module loading'
+
+pass() { echo "PASS $1"; }
+fail() { echo "FAIL $1: $2"; }
+check() { if [ "$2" = 0 ]; then pass "$1"; else fail "$1" "$3"; fi; }
+figure() { echo "FIGURE $1 $2"; }
+phase() { echo "PHASE $1 $(cut -d' ' -f1 /proc/uptime)"; }
+counter() { awk -v k="$1" '$1 == k { print $2 }' /proc/peercred_stats 2>/dev/null; }
+# A field of a pcstress summary line: field FILE NAME.
+field() { sed -n "s/^STRESS .* $2=\([0-9]*\).*/\1/p" "$1" | head -n 1; }
+kmsg() { echo "$1" >/dev/kmsg; }
+
+mount -t debugfs debugfs $D
+phase detectors
+cpus=$(grep -c '^processor' /proc/cpuinfo)
+check smp.two-cpus $((cpus < 2)) "guest has $cpus CPU"
+
+# The detectors must be on before anything is loaded: a splat while
+# booting turns lockdep off for good and the run would be blind.
+grep -qs 'debug_locks: *1' /proc/lockdep_stats
+check detector.lockdep-on $? "$(grep debug_locks /proc/lockdep_stats 2>&1)"
+dmesg | grep -q 'KernelAddressSanitizer initialized'
+check detector.kasan-on $? "no KASAN banner in dmesg"
+[ -w $LEAKS ]
+check detector.kmemleak-on $? "no $LEAKS"
+[ -w $D/failslab/probability ]
+check detector.failslab-on $? "no $D/failslab"
+
+# kmemleak baseline: whatever the kernel reports before the module ever
+# loads is the kernel's (with kunit/debug.config: nothing; a kernel whose
+# ACPI could not read its tables reported its ACPI caches). Report it, then
+# "clear" it (those objects are never reported again), so that every report
+# after this point is news and fails the run.
+phase kmemleak-baseline
+echo scan >$LEAKS
+sleep 6
+echo scan >$LEAKS
+base=$(grep -c '^unreferenced object' $LEAKS)
+figure kmemleak-baseline-reports "$base"
+grep -A 12 '^unreferenced object' $LEAKS | head -n 40 | sed 's/^/BASELINE| /'
+echo clear >$LEAKS
+
+# KUnit, with the probes live: the suites' own sockets go through them too.
+phase kunit
+kmsg "$MARK"
+insmod $M
+check load $? "insmod $M failed"
+kmsg 'peercred-torture: ktap begin'
+insmod $K
+check kunit.insmod $? "insmod $K failed"
+kmsg 'peercred-torture: ktap end'
+rmmod peercred_kunit
+check kunit.rmmod $? "rmmod peercred_kunit failed"
+dmesg | sed -n '/peercred-torture: ktap begin/,/peercred-torture: ktap end/p' |
+	sed 's/^\[[ 0-9.]*\] //; s/^/KTAP| /'
+
+# Everything at once, with the module coming and going underneath. The
+# load runs niced (busybox has renice, not nice): on two emulated CPUs it
+# would otherwise starve the rmmod/insmod loop, whose cycles are the point.
+phase stress
+renice 10 -p $$ >/dev/null
+pcstress storm "$STRESS_SECS" 3 >/tmp/storm 2>&1 &
+storm=$!
+pcstress readers "$STRESS_SECS" 2 >/tmp/readers 2>&1 &
+readers=$!
+pcstress fdpass "$STRESS_SECS" >/tmp/fdpass 2>&1 &
+fdpass=$!
+pcstress exiters "$EXITERS" >/tmp/exiters 2>&1 &
+exiters=$!
+renice 0 -p $$ >/dev/null
+cycles=0 cycle_err='' recorded=0
+t0=$(cut -d' ' -f1 /proc/uptime)
+while [ $cycles -lt "$CYCLES" ]; do
+	# Every cycle must happen with the storm still running.
+	kill -0 $storm 2>/dev/null || { cycle_err="storm ended after $cycles cycles"; break; }
+	n=$(counter recorded)
+	recorded=$((recorded + ${n:-0}))
+	rmmod peercred || { cycle_err="rmmod failed at cycle $cycles"; break; }
+	insmod $M || { cycle_err="insmod failed at cycle $cycles"; break; }
+	cycles=$((cycles + 1))
+done
+t1=$(cut -d' ' -f1 /proc/uptime)
+figure reload-cycles $cycles
+figure reload-seconds "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')"
+figure rows-recorded-during-reloads $recorded
+[ -e /proc/peercred ] || insmod $M
+# The storm and its company stop early once the cycles are done.
+kill -TERM $storm $readers $fdpass 2>/dev/null
+wait $storm
+storm_rc=$?
+wait $readers
+readers_rc=$?
+wait $fdpass
+fdpass_rc=$?
+wait $exiters
+exiters_rc=$?
+cat /tmp/storm /tmp/readers /tmp/fdpass /tmp/exiters
+check reload-under-storm $((cycles < CYCLES)) "$cycle_err"
+check stress.storm $storm_rc "$(cat /tmp/storm)"
+check stress.readers $readers_rc "$(cat /tmp/readers)"
+check stress.fdpass $fdpass_rc "$(cat /tmp/fdpass)"
+check stress.exiters $exiters_rc "$(cat /tmp/exiters)"
+[ "$(field /tmp/readers bytes)" -gt 0 ] 2>/dev/null
+check stress.readers-saw-rows $? "readers read nothing: $(cat /tmp/readers)"
+
+# Storm over, module loaded: a short settle round (it also runs the unix
+# garbage collector for the sockets left in flight), then nothing is live.
+phase settle
+pcstress storm 1 1 >/tmp/settle 2>&1
+live=$(counter live)
+i=0
+while [ "$live" != 0 ] && [ $i -lt 10 ]; do
+	sleep 1
+	live=$(counter live)
+	i=$((i + 1))
+done
+sed 's/^/STATS| /' /proc/peercred_stats
+check stress.live-zero-after $(( ${live:-1} != 0 )) "live=$live after the storm stopped"
+rec=$(counter recorded) rem=$(counter removed)
+check stress.every-row-removed $(( ${rec:-0} == 0 || rec != rem )) "recorded=$rec removed=$rem"
+dropped=$(counter dropped)
+check stress.no-drops $(( ${dropped:-1} != 0 )) "dropped=$dropped without fault injection"
+for f in storm fdpass exiters; do
+	figure "connections-$f" "$(field /tmp/$f connections)"
+done
+figure connections-settle "$(field /tmp/settle connections)"
+total=0
+for f in storm fdpass exiters settle; do
+	n=$(field /tmp/$f connections)
+	total=$((total + ${n:-0}))
+done
+figure connections-total-stress "$total"
+figure fds-passed "$(field /tmp/fdpass passed)"
+figure fds-left-in-flight "$(field /tmp/fdpass inflight)"
+figure reader-passes "$(field /tmp/readers passes)"
+figure reader-bytes "$(field /tmp/readers bytes)"
+figure recorded-since-last-load "$rec"
+awk '$1 ~ /^missed_/ { print "FIGURE " $1 " " $2 }' /proc/peercred_stats
+rmmod peercred
+check stress.unload $? "rmmod failed"
+
+# Fault injection: the row allocations fail (failslab, only for caches
+# marked SLAB_FAILSLAB: the host boots with slub_debug=...A,peercred_row),
+# connections must not.
+phase faults
+insmod $M
+check faults.load $? "insmod failed"
+grep -q 1 /sys/kernel/slab/peercred_row/failslab 2>/dev/null
+check faults.cache-marked $? "peercred_row is not marked for failslab"
+# times counts down once per injected failure: what is left says how many.
+times=1000000
+echo Y >$D/failslab/cache-filter
+echo 0 >$D/failslab/verbose
+echo 1 >$D/failslab/interval
+echo $times >$D/failslab/times
+echo 30 >$D/failslab/probability
+pcstress storm "$FAULT_SECS" 2 >/tmp/fstorm 2>&1
+fstorm_rc=$?
+echo 0 >$D/failslab/probability
+left=$(cat $D/failslab/times)
+injected=$((times - ${left:-$times}))
+cat /tmp/fstorm
+pcstress storm 1 1 >/tmp/fsettle 2>&1
+sed 's/^/STATS| /' /proc/peercred_stats
+dropped=$(counter dropped) live=$(counter live)
+rec=$(counter recorded) rem=$(counter removed)
+figure faults-injected $injected
+figure faults-dropped "$dropped"
+figure connections-under-faults "$(field /tmp/fstorm connections)"
+figure recorded-under-faults "$rec"
+check faults.connections-succeed $fstorm_rc "$(cat /tmp/fstorm)"
+check faults.injected $((injected == 0)) "failslab injected nothing"
+check faults.dropped $(( ${dropped:-0} == 0 )) "dropped=$dropped"
+# Nothing else fails: every injected failure is one drop, and back.
+check faults.dropped-equals-injected $(( ${dropped:--1} != injected )) \
+	"dropped=$dropped injected=$injected"
+check faults.live-zero-after $(( ${live:-1} != 0 )) "live=$live"
+check faults.every-row-removed $(( ${rec:-0} == 0 || rec != rem )) "recorded=$rec removed=$rem"
+rmmod peercred
+check faults.unload $? "rmmod failed"
+
+# Leaks: two scans with a pause (an object must be older than five seconds
+# and be seen unreferenced). Any report since the baseline was cleared is
+# a failure, whatever its backtrace says: a leaked cred, pid or sock was
+# allocated by the kernel, not by peercred.
+phase kmemleak
+sleep 2
+echo scan >$LEAKS
+sleep 6
+echo scan >$LEAKS
+leaks=$(grep -c '^unreferenced object' $LEAKS)
+figure kmemleak-reports "$leaks"
+grep -A 16 '^unreferenced object' $LEAKS | head -n 60 | sed 's/^/LEAK| /'
+check kmemleak.none-new "$leaks" "$leaks new unreferenced objects (LEAK| lines)"
+pc=$(grep -c peercred $LEAKS)
+check kmemleak.none-from-peercred "$pc" "$pc report lines name peercred"
+
+# Any splat since the module first loaded fails the run.
+phase dmesg
+dmesg | sed -n "/$MARK/,\$p" >/tmp/dmesg
+# A log that lost its start would scan clean: say so.
+grep -q "$MARK" /tmp/dmesg
+check dmesg.whole-run-logged $? "the load marker is gone from the kernel log"
+splat='BUG:|WARNING:|KASAN|possible recursive locking|inconsistent lock state|circular locking|kmemleak:|refcount_t|Call Trace|Oops|general protection|UBSAN|Kernel panic|suspicious RCU'
+reports=$(grep -cE "$splat" /tmp/dmesg)
+figure dmesg-reports "$reports"
+grep -E -B 2 -A 20 "$splat" /tmp/dmesg | head -n 80 | sed 's/^/DMESG| /'
+check dmesg-clean "$reports" \
+	"$reports report lines since the module loaded, first: $(grep -m 1 -E "$splat" /tmp/dmesg)"
+grep -qs 'debug_locks: *1' /proc/lockdep_stats
+check detector.lockdep-still-on $? "lockdep turned itself off"
+phase end
+echo PEERCRED-TORTURE-DONE
