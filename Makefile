@@ -42,6 +42,9 @@ check:
 kunit:
 	scripts/kunit-uml.sh --src 6.1 && scripts/kunit-uml.sh --src 6.12
 
+torture:
+	scripts/torture.sh
+
 bench:
 	scripts/bench.sh
 
@@ -55,7 +58,8 @@ help:
 	@echo "make demo            boot Debian's kernel in QEMU with peercred, print /proc/peercred"
 	@echo "make check           install deps, run every test, print 'N passed, N failed'"
 	@echo "make kunit            KUnit suites under UML (6.1 and 6.12)"
+	@echo "make torture          KASAN/lockdep/kmemleak/failslab debug kernel under load"
 	@echo "make bench            connect cost and table scale, in a guest (figures only)"
 	@echo "make style           checkpatch --strict on every C file"
 
-.PHONY: all modules clean install uninstall load unload dkms-install demo check kunit bench style help
+.PHONY: all modules clean install uninstall load unload dkms-install demo check kunit torture bench style help

@@ -11,9 +11,17 @@
 #include <linux/init.h>
 #include <linux/module.h>
 
+#include "compat.h"
 #include "peercred.h"
 
 static struct peercred_table peercred_table;
+
+/* The table the probes feed, for the probe-path KUnit cases. */
+struct peercred_table *peercred_live_table(void)
+{
+	return &peercred_table;
+}
+EXPORT_SYMBOL_IF_KUNIT(peercred_live_table);
 
 static int __init peercred_init(void)
 {

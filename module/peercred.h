@@ -25,6 +25,9 @@ void peercred_format_detail(struct seq_file *m, const struct peercred_row *row,
 			    struct user_namespace *uns,
 			    struct pid_namespace *pns);
 
+/* main.c */
+struct peercred_table *peercred_live_table(void);
+
 /* proc.c */
 int peercred_proc_init(struct peercred_table *t);
 void peercred_proc_exit(void);

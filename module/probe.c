@@ -13,7 +13,9 @@
 #include <net/af_unix.h>
 #include <net/sock.h>
 
+#include "compat.h"
 #include "peercred.h"
+#include "probe.h"
 
 static struct peercred_table *peercred_probe_table;
 
@@ -122,10 +124,7 @@ static struct kprobe peercred_release_probe = {
  * Registered in this order, unregistered in reverse: release first, so that
  * no row can be recorded that nothing would remove.
  */
-static struct peercred_probe {
-	struct kprobe *kp;		/* the kprobe, or the kretprobe's own */
-	struct kretprobe *krp;		/* NULL for a plain kprobe */
-} peercred_probes[] = {
+static struct peercred_probe peercred_probes[] = {
 	{ .kp = &peercred_release_probe },
 	{ .kp = &peercred_connect_probe.kp, .krp = &peercred_connect_probe },
 	{ .kp = &peercred_socketpair_probe.kp, .krp = &peercred_socketpair_probe },
@@ -150,21 +149,35 @@ static int peercred_probe_register(struct peercred_probe *p)
 	} else {
 		err = register_kprobe(p->kp);
 	}
-	if (err)
+	if (err) {
 		pr_err("cannot probe %s: %d%s\n", p->kp->symbol_name, err,
 		       err == -ENOENT || err == -EINVAL ?
 		       " (missing, inlined, or renamed: .isra/.constprop)" :
 		       "");
-	return err;
+		return err;
+	}
+	/*
+	 * An int3 probe runs its handler in NMI-like context, where the table's
+	 * spinlocks and call_rcu() have no business (lockdep says so). Entry
+	 * probes go through ftrace wherever KPROBES_ON_FTRACE is set, as on
+	 * every Debian kernel; anywhere else, refuse rather than risk it.
+	 */
+	if (!(p->kp->flags & KPROBE_FLAG_FTRACE)) {
+		pr_err("cannot probe %s through ftrace (needs CONFIG_KPROBES_ON_FTRACE)\n",
+		       p->kp->symbol_name);
+		peercred_probe_unregister(p);
+		return -EOPNOTSUPP;
+	}
+	return 0;
 }
 
-int peercred_probes_register(struct peercred_table *t)
+/* All or nothing: on failure, those already registered are unregistered. */
+int peercred_probe_set_register(struct peercred_probe *set, int n)
 {
 	int i, err;
 
-	peercred_probe_table = t;
-	for (i = 0; i < ARRAY_SIZE(peercred_probes); i++) {
-		err = peercred_probe_register(&peercred_probes[i]);
+	for (i = 0; i < n; i++) {
+		err = peercred_probe_register(&set[i]);
 		if (err)
 			goto err_unwind;
 	}
@@ -172,17 +185,29 @@ int peercred_probes_register(struct peercred_table *t)
 
 err_unwind:
 	while (i--)
-		peercred_probe_unregister(&peercred_probes[i]);
+		peercred_probe_unregister(&set[i]);
 	return err;
 }
+EXPORT_SYMBOL_IF_KUNIT(peercred_probe_set_register);
 
-/* Waits for running handlers: none runs once this returns. */
+/* In reverse order; waits for running handlers: none runs after this. */
+void peercred_probe_set_unregister(struct peercred_probe *set, int n)
+{
+	while (n--)
+		peercred_probe_unregister(&set[n]);
+}
+EXPORT_SYMBOL_IF_KUNIT(peercred_probe_set_unregister);
+
+int peercred_probes_register(struct peercred_table *t)
+{
+	peercred_probe_table = t;
+	return peercred_probe_set_register(peercred_probes,
+					   ARRAY_SIZE(peercred_probes));
+}
+
 void peercred_probes_unregister(void)
 {
-	int i = ARRAY_SIZE(peercred_probes);
-
-	while (i--)
-		peercred_probe_unregister(&peercred_probes[i]);
+	peercred_probe_set_unregister(peercred_probes, ARRAY_SIZE(peercred_probes));
 }
 
 void peercred_probes_show(struct seq_file *m)

@@ -13,6 +13,7 @@ trap 'rm -f "$out"' EXIT
 	"$PEERCRED_TOP/scripts/static-check.sh"
 	"$PEERCRED_TOP/scripts/guest-test.sh"
 	"$PEERCRED_TOP/scripts/dbus-test.sh"
+	"$PEERCRED_TOP/scripts/torture.sh" --no-deps
 	for s in 6.1 6.12; do
 		"$PEERCRED_TOP/scripts/kunit-uml.sh" --no-deps --src "$s" |
 			sed -n "s#^\(PASS\|FAIL\|SKIP\) #\1 kunit/$s/#p"

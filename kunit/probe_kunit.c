@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The probe path, on kernels that have kprobes (the debug kernel of
+ * scripts/torture.sh; UML has none): kernel sockets made and closed here go
+ * through the real probes into the live table. And probe registration is
+ * all or nothing.
+ */
+
+#include <kunit/test.h>
+#include <linux/kprobes.h>
+#include <net/af_unix.h>
+#include <net/sock.h>
+
+#include "helpers.h"
+#include "peercred.h"
+#include "probe.h"
+
+static bool peercred_live_has_row(struct sock *sk, struct peercred_row **out)
+{
+	struct peercred_row *row;
+
+	rcu_read_lock();
+	row = peercred_table_find(peercred_live_table(), sk);
+	rcu_read_unlock();
+	if (out)
+		*out = row;
+	return row;
+}
+
+static void peercred_probe_socketpair(struct kunit *test)
+{
+	struct peercred_row *row;
+	struct socket *a, *b;
+
+	peercred_kunit_pair(test, SOCK_STREAM, &a, &b);
+	KUNIT_ASSERT_TRUE(test, peercred_live_has_row(a->sk, &row));
+	KUNIT_EXPECT_EQ(test, row->origin, PEERCRED_ORIGIN_SOCKETPAIR);
+	KUNIT_EXPECT_TRUE(test, peercred_live_has_row(b->sk, NULL));
+	sock_release(b);
+	KUNIT_EXPECT_FALSE(test, peercred_live_has_row(a->sk, NULL));
+	sock_release(a);
+}
+
+static void peercred_probe_connect(struct kunit *test)
+{
+	static const u32 groups[] = { 42 };
+	struct peercred_kconn c;
+	struct peercred_row *row;
+	struct cred *as;
+
+	as = peercred_kunit_cred(test, 4242, 4343, ARRAY_SIZE(groups), groups);
+	peercred_kunit_connect(test, &c, "peercred-kunit-probe", as, true);
+	KUNIT_ASSERT_TRUE(test, peercred_live_has_row(c.client->sk, &row));
+	KUNIT_EXPECT_EQ(test, row->origin, PEERCRED_ORIGIN_CONNECT);
+	KUNIT_EXPECT_PTR_EQ(test, row->side[PEERCRED_SRV].sk, c.srv_sk);
+	KUNIT_EXPECT_PTR_EQ(test, row->side[PEERCRED_CLI].cred, c.srv_sk->sk_peer_cred);
+	KUNIT_EXPECT_EQ(test, __kuid_val(row->side[PEERCRED_CLI].cred->euid), 4242U);
+	/* The listener never appears; the accepted end leaving removes the row. */
+	KUNIT_EXPECT_FALSE(test, peercred_live_has_row(c.listener->sk, NULL));
+	sock_release(c.server);
+	c.server = NULL;
+	KUNIT_EXPECT_FALSE(test, peercred_live_has_row(c.client->sk, NULL));
+	peercred_kunit_close(&c);
+	put_cred(as);
+}
+
+/* A connect that fails records nothing. */
+static void peercred_probe_refused(struct kunit *test)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	long recorded = atomic_long_read(&peercred_live_table()->recorded);
+	struct socket *s;
+	int len;
+
+	len = offsetof(struct sockaddr_un, sun_path) + 1 +
+	      sprintf(sa.sun_path + 1, "peercred-kunit-nobody");
+	KUNIT_ASSERT_EQ(test, 0, sock_create_kern(&init_net, AF_UNIX, SOCK_STREAM, 0, &s));
+	KUNIT_EXPECT_EQ(test, -ECONNREFUSED, kernel_connect(s, (struct sockaddr *)&sa, len, 0));
+	KUNIT_EXPECT_EQ(test, recorded, atomic_long_read(&peercred_live_table()->recorded));
+	sock_release(s);
+}
+
+static atomic_t peercred_probe_hits;
+
+static int peercred_probe_count(struct kprobe *kp, struct pt_regs *regs)
+{
+	atomic_inc(&peercred_probe_hits);
+	return 0;
+}
+
+/* One probe failing to register leaves none of the set registered. */
+static void peercred_probe_all_or_nothing(struct kunit *test)
+{
+	struct kprobe good = { .symbol_name = "unix_peer_get",
+			       .pre_handler = peercred_probe_count };
+	struct kprobe control = good;
+	struct kprobe bad = { .symbol_name = "peercred_kunit_no_such_symbol" };
+	struct peercred_probe set[] = { { .kp = &good }, { .kp = &bad } };
+	struct peercred_probe one[] = { { .kp = &control } };
+	struct socket *a, *b;
+
+	peercred_kunit_pair(test, SOCK_STREAM, &a, &b);
+
+	/* The control: the same probe alone fires when unix_peer_get() runs. */
+	atomic_set(&peercred_probe_hits, 0);
+	KUNIT_ASSERT_EQ(test, 0, peercred_probe_set_register(one, 1));
+	sock_put(unix_peer_get(a->sk));
+	peercred_probe_set_unregister(one, 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&peercred_probe_hits), 1);
+
+	atomic_set(&peercred_probe_hits, 0);
+	KUNIT_EXPECT_LT(test, peercred_probe_set_register(set, ARRAY_SIZE(set)), 0);
+	sock_put(unix_peer_get(a->sk));
+	KUNIT_EXPECT_EQ(test, atomic_read(&peercred_probe_hits), 0);
+
+	sock_release(a);
+	sock_release(b);
+}
+
+static struct kunit_case peercred_probe_cases[] = {
+	KUNIT_CASE(peercred_probe_socketpair),
+	KUNIT_CASE(peercred_probe_connect),
+	KUNIT_CASE(peercred_probe_refused),
+	KUNIT_CASE(peercred_probe_all_or_nothing),
+	{}
+};
+
+static struct kunit_suite peercred_probe_suite = {
+	.name = "peercred_probe",
+	.test_cases = peercred_probe_cases,
+};
+
+kunit_test_suites(&peercred_probe_suite);
