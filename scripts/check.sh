@@ -21,12 +21,4 @@ trap 'rm -f "$out"' EXIT
 	done
 } 2>&1 | tee "$out" | grep -E '^(PASS|FAIL|SKIP) '
 
-passed=$(grep -c '^PASS ' "$out")
-failed=$(grep -c '^FAIL ' "$out")
-skipped=$(grep -c '^SKIP ' "$out")
-if [ "$skipped" -gt 0 ]; then
-	echo "$passed passed, $failed failed, $skipped skipped"
-else
-	echo "$passed passed, $failed failed"
-fi
-[ "$failed" = 0 ] && [ "$passed" -gt 0 ]
+peercred_summary "$out"

@@ -301,44 +301,6 @@ splat_scan() {
 	awk -v from="${from:-1}" 'NR >= from { print NR ": " $0 }' "$run/console.log"
 }
 
-# One "PASS|FAIL suite.case" line per leaf result, as kunit.py counts them:
-# a parameterised case counts once per parameter, a result closing a subtest
-# (suite, parameterised case) not at all. Cases a suite planned but never
-# reported (the kernel died in one) are failures.
-list_cases() {
-	awk '
-	{ match($0, /^ */); indent = RLENGTH }
-	/^ *# Subtest: / {
-		open[indent] = 1
-		if (indent == 4) {
-			suite = $3
-			planned[suite] = 0
-			reported[suite] = 0
-		}
-		next
-	}
-	/^    1\.\.[0-9]+$/ { planned[suite] = substr($1, 4) }
-	/^ +(ok|not ok) [0-9]+/ {
-		ok = $1 == "ok"
-		name = $0
-		sub(/^ *(ok|not ok) [0-9]+ (- )?/, "", name)
-		skip = name ~ /# SKIP/
-		sub(/ *#.*$/, "", name)
-		if (indent == 4)
-			reported[suite]++
-		if (open[indent + 4]) {
-			open[indent + 4] = 0
-			next
-		}
-		print (skip ? "SKIP" : ok ? "PASS" : "FAIL") " " suite "." name
-	}
-	END {
-		for (s in planned)
-			if (planned[s] > reported[s])
-				print "FAIL " s ".unreported-cases: " planned[s] - reported[s] " never reported"
-	}' "$run/results.ktap"
-}
-
 main() {
 	local t0 parse_rc=0 passed failed skipped status splats verdict=0 line
 
@@ -368,7 +330,7 @@ main() {
 	extract_ktap >"$run/results.ktap"
 	python3 "$src/tools/testing/kunit/kunit.py" parse "$run/results.ktap" |
 		tee "$run/parse.txt" || parse_rc=$?
-	{ cat "$run/build.txt"; list_cases; } >"$run/cases.txt"
+	{ cat "$run/build.txt"; peercred_ktap_cases <"$run/results.ktap"; } >"$run/cases.txt"
 	grep -E '^(PASS|FAIL|SKIP) ' "$run/cases.txt" || true
 	passed=$(grep -c '^PASS ' "$run/cases.txt" || true)
 	failed=$(grep -c '^FAIL ' "$run/cases.txt" || true)

@@ -24,12 +24,13 @@ peercred_kernel() {
 	return 1
 }
 
-# Build the module for one kernel in its own copy of the tree, so builds for
-# several kernels never share object files. KDIR defaults to the installed
-# headers of KVER; a kernel with KUnit also builds kunit/. Prints the
+# peercred_build NAME [KDIR]: build the module in a copy of the tree of its
+# own, so builds for several kernels never share object files. NAME is a
+# Debian kernel version (KDIR defaults to its installed headers) or any name
+# given with a KDIR; a kernel with KUnit also builds kunit/. Prints the
 # build directory.
 peercred_build() {
-	local kver=$1 kdir=${2:-/lib/modules/$1/build} out="$PEERCRED_CACHE/build/$1"
+	local kdir=${2:-/lib/modules/$1/build} out="$PEERCRED_CACHE/build/$1"
 	rm -rf "$out"
 	mkdir -p "$out"
 	(cd "$PEERCRED_TOP" && tar cf - Kbuild module kunit) | tar xf - -C "$out"
@@ -57,4 +58,58 @@ peercred_source() {
 		rmdir "$tmp"
 	fi
 	echo "$dir"
+}
+
+# KTAP on stdin to one "PASS|FAIL|SKIP PREFIXsuite.case" line per leaf
+# result, as kunit.py counts them: a parameterised case once per parameter,
+# a result closing a subtest (suite, parameterised case) not at all. Cases a
+# suite planned but never reported (the kernel died in one) are failures.
+peercred_ktap_cases() {
+	awk -v prefix="${1:-}" '
+	{ match($0, /^ */); indent = RLENGTH }
+	/^ *# Subtest: / {
+		open[indent] = 1
+		if (indent == 4) {
+			suite = $3
+			planned[suite] = 0
+			reported[suite] = 0
+		}
+		next
+	}
+	/^    1\.\.[0-9]+$/ { planned[suite] = substr($1, 4) }
+	/^ +(ok|not ok) [0-9]+/ {
+		ok = $1 == "ok"
+		name = $0
+		sub(/^ *(ok|not ok) [0-9]+ (- )?/, "", name)
+		skip = name ~ /# SKIP/
+		sub(/ *#.*$/, "", name)
+		if (indent == 4)
+			reported[suite]++
+		if (open[indent + 4]) {
+			open[indent + 4] = 0
+			next
+		}
+		print (skip ? "SKIP" : ok ? "PASS" : "FAIL") " " prefix suite "." name
+	}
+	END {
+		for (s in planned)
+			if (planned[s] > reported[s])
+				print "FAIL " prefix s ".unreported-cases: " \
+					planned[s] - reported[s] " never reported"
+	}'
+}
+
+# The closing line, from the PASS/FAIL/SKIP lines of FILE: "N passed, N
+# failed" (", N skipped" when any were). True when something ran and passed.
+peercred_summary() {
+	local passed failed skipped
+	passed=$(grep -c '^PASS ' "$1")
+	failed=$(grep -c '^FAIL ' "$1")
+	skipped=$(grep -c '^SKIP ' "$1")
+	if [ "$skipped" -gt 0 ]; then
+		echo "$passed passed, $failed failed, $skipped skipped"
+	else
+		echo "$passed passed, $failed failed"
+	fi
+	[ "$failed" = 0 ] && [ "$passed" -gt 0 ]
 }

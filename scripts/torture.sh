@@ -53,44 +53,6 @@ out=$(mktemp)
 tmp=$(mktemp -d)
 trap 'rm -rf "$out" "$tmp"' EXIT
 
-# KTAP (prefix stripped) to one PASS/FAIL line per leaf case, as kunit.py
-# counts them: a parameterised case once per parameter, a result closing a
-# subtest not at all; cases a suite planned but never reported fail.
-ktap_cases() {
-	awk '
-	{ match($0, /^ */); indent = RLENGTH }
-	/^ *# Subtest: / {
-		open[indent] = 1
-		if (indent == 4) {
-			suite = $3
-			planned[suite] = 0
-			reported[suite] = 0
-		}
-		next
-	}
-	/^    1\.\.[0-9]+$/ { planned[suite] = substr($1, 4) }
-	/^ +(ok|not ok) [0-9]+/ {
-		ok = $1 == "ok"
-		name = $0
-		sub(/^ *(ok|not ok) [0-9]+ (- )?/, "", name)
-		skip = name ~ /# SKIP/
-		sub(/ *#.*$/, "", name)
-		if (indent == 4)
-			reported[suite]++
-		if (open[indent + 4]) {
-			open[indent + 4] = 0
-			next
-		}
-		print (skip ? "SKIP" : ok ? "PASS" : "FAIL") " kunit-debug/" suite "." name
-	}
-	END {
-		for (s in planned)
-			if (planned[s] > reported[s])
-				print "FAIL kunit-debug/" s ".unreported-cases: " \
-					planned[s] - reported[s] " never reported"
-	}'
-}
-
 run() {
 	local kdir build log scenario
 
@@ -151,7 +113,7 @@ run() {
 
 	tr -d '\r' <"$log" >"$tmp/log"
 	sed -n 's#^\(PASS\|FAIL\) #\1 torture/#p; /^FIGURE /p' "$tmp/log"
-	sed -n 's/^KTAP| //p' "$tmp/log" | ktap_cases >"$tmp/kunit"
+	sed -n 's/^KTAP| //p' "$tmp/log" | peercred_ktap_cases kunit-debug/ >"$tmp/kunit"
 	cat "$tmp/kunit"
 	grep -q . "$tmp/kunit" ||
 		echo "FAIL kunit-debug/results: peercred_kunit.ko printed no case result"
@@ -173,12 +135,4 @@ run() {
 run | tee "$out" | grep -E '^(PASS|FAIL|SKIP) '
 echo "figures:"
 sed -n 's/^FIGURE \([^ ]*\) \(.*\)$/  \1: \2/p' "$out"
-passed=$(grep -c '^PASS ' "$out")
-failed=$(grep -c '^FAIL ' "$out")
-skipped=$(grep -c '^SKIP ' "$out")
-if [ "$skipped" -gt 0 ]; then
-	echo "$passed passed, $failed failed, $skipped skipped"
-else
-	echo "$passed passed, $failed failed"
-fi
-[ "$failed" = 0 ] && [ "$passed" -gt 0 ]
+peercred_summary "$out"

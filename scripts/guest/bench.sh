@@ -43,9 +43,11 @@ printf '%8s %-7s %9s %9s %9s %9s %11s %8s %10s\n' rows module make_ms read_ms ro
 	close_ms read_ns/row objsize slab_B/row
 echo 262144 >/proc/sys/fs/nr_open
 for n in 1000 10000 100000; do
+	# shellcheck disable=SC2046 # split the figures into $1..$8
 	set -- $(pcbench scale $n)
 	printf '%8s %-7s %9s %9s %9s %9s %11s %8s %10s\n' "$1" without "$2" - - "$6" - - -
 	insmod $M max_rows=131072
+	# shellcheck disable=SC2046 # split the figures into $1..$8
 	set -- $(pcbench scale $n)
 	printf '%8s %-7s %9s %9s %9s %9s %11.0f %8s %10s\n' "$1" with "$2" "$3" "$4" "$6" \
 		"$(awk -v t="$3" -v r="$4" 'BEGIN { print r ? t * 1e6 / r : 0 }')" "$7" "$8"

@@ -1,5 +1,6 @@
 #!/bin/busybox sh
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=dash
 # PID 1 of every peercred guest: mount the basics, run /scenario, power off.
 # The firmware leaves escape codes on the line: start ours on a fresh one.
 echo
