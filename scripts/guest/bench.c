@@ -105,13 +105,13 @@ static int pb_rate(const char *what, double ms, int procs)
 	return 0;
 }
 
-/* Bytes of /proc/peercred read in one pass, as `cat` would. */
-static long pb_read_table(long *lines)
+/* Bytes of a /proc table read in one pass, as `cat` would. */
+static long pb_read_table(const char *path, long *lines)
 {
 	char buf[65536];
 	long total = 0;
 	ssize_t n;
-	FILE *f = fopen("/proc/peercred", "r");
+	FILE *f = fopen(path, "r");
 
 	*lines = 0;
 	if (!f)
@@ -156,9 +156,9 @@ static double pb_slab_bytes_per_row(long *objsize)
 static int pb_scale(long n)
 {
 	struct rlimit rl = { .rlim_cur = 2 * n + 64, .rlim_max = 2 * n + 64 };
-	double t0, t_make, t_read, t_close, per_row;
+	double t0, t_make, t_read, t_unix, t_close, per_row;
 	int *fds = malloc(2 * n * sizeof(int));
-	long i, lines = 0, bytes, objsize;
+	long i, lines = 0, unix_lines, bytes, objsize;
 
 	if (!fds || setrlimit(RLIMIT_NOFILE, &rl)) {
 		perror("pcbench scale");
@@ -172,16 +172,21 @@ static int pb_scale(long n)
 		}
 	t_make = pb_now_ms() - t0;
 	t0 = pb_now_ms();
-	bytes = pb_read_table(&lines);
+	bytes = pb_read_table("/proc/peercred", &lines);
 	t_read = pb_now_ms() - t0;
+	/* The kernel's own table of the same sockets, for scale. */
+	t0 = pb_now_ms();
+	pb_read_table("/proc/net/unix", &unix_lines);
+	t_unix = pb_now_ms() - t0;
 	per_row = pb_slab_bytes_per_row(&objsize);
 	t0 = pb_now_ms();
 	for (i = 0; i < 2 * n; i++)
 		close(fds[i]);
 	t_close = pb_now_ms() - t0;
 	/* rows = lines - header; -1 when the module is not loaded */
-	printf("%ld %.1f %.1f %ld %ld %.1f %ld %.0f\n", n, t_make, t_read,
-	       bytes < 0 ? -1 : lines - 1, bytes, t_close, objsize, per_row);
+	printf("%ld %.1f %.1f %ld %ld %.1f %ld %.0f %.1f %ld\n", n, t_make, t_read,
+	       bytes < 0 ? -1 : lines - 1, bytes, t_close, objsize, per_row,
+	       t_unix, unix_lines - 1);
 	free(fds);
 	return 0;
 }

@@ -38,19 +38,20 @@ for loop in connect socketpair; do
 done
 
 echo
-echo "Table scale (socketpairs held; ms; bytes/row from /proc/slabinfo, slub_nomerge):"
-printf '%8s %-7s %9s %9s %9s %9s %11s %8s %10s\n' rows module make_ms read_ms rows_seen \
-	close_ms read_ns/row objsize slab_B/row
+echo "Table scale (socketpairs held; ms; bytes/row from /proc/slabinfo, slub_nomerge;"
+echo "net_unix: reading /proc/net/unix, ms/lines, for scale):"
+printf '%8s %-7s %9s %9s %9s %9s %11s %8s %10s %13s\n' rows module make_ms read_ms rows_seen \
+	close_ms read_ns/row objsize slab_B/row net_unix_ms/n
 echo 262144 >/proc/sys/fs/nr_open
 for n in 1000 10000 100000; do
 	# shellcheck disable=SC2046 # split the figures into $1..$8
 	set -- $(pcbench scale $n)
-	printf '%8s %-7s %9s %9s %9s %9s %11s %8s %10s\n' "$1" without "$2" - - "$6" - - -
+	printf '%8s %-7s %9s %9s %9s %9s %11s %8s %10s %13s\n' "$1" without "$2" - - "$6" - - - "$9/${10}"
 	insmod $M max_rows=131072
 	# shellcheck disable=SC2046 # split the figures into $1..$8
 	set -- $(pcbench scale $n)
-	printf '%8s %-7s %9s %9s %9s %9s %11.0f %8s %10s\n' "$1" with "$2" "$3" "$4" "$6" \
-		"$(awk -v t="$3" -v r="$4" 'BEGIN { print r ? t * 1e6 / r : 0 }')" "$7" "$8"
+	printf '%8s %-7s %9s %9s %9s %9s %11.0f %8s %10s %13s\n' "$1" with "$2" "$3" "$4" "$6" \
+		"$(awk -v t="$3" -v r="$4" 'BEGIN { print r ? t * 1e6 / r : 0 }')" "$7" "$8" "$9/${10}"
 	rmmod peercred
 done
 echo PEERCRED-BENCH-END
