@@ -15,16 +15,14 @@
 #include "peercred.h"
 #include "probe.h"
 
-static bool peercred_live_has_row(struct sock *sk, struct peercred_row **out)
+static bool peercred_live_has_row(struct sock *sk)
 {
-	struct peercred_row *row;
+	bool found;
 
 	rcu_read_lock();
-	row = peercred_table_find(peercred_live_table(), sk);
+	found = peercred_table_find(peercred_live_table(), sk);
 	rcu_read_unlock();
-	if (out)
-		*out = row;
-	return row;
+	return found;
 }
 
 static void peercred_probe_socketpair(struct kunit *test)
@@ -33,11 +31,16 @@ static void peercred_probe_socketpair(struct kunit *test)
 	struct socket *a, *b;
 
 	peercred_kunit_pair(test, SOCK_STREAM, &a, &b);
-	KUNIT_ASSERT_TRUE(test, peercred_live_has_row(a->sk, &row));
-	KUNIT_EXPECT_EQ(test, row->origin, PEERCRED_ORIGIN_SOCKETPAIR);
-	KUNIT_EXPECT_TRUE(test, peercred_live_has_row(b->sk, NULL));
+	rcu_read_lock();
+	row = peercred_table_find(peercred_live_table(), a->sk);
+	KUNIT_EXPECT_NOT_NULL(test, row);
+	if (row) {
+		KUNIT_EXPECT_EQ(test, row->origin, PEERCRED_ORIGIN_SOCKETPAIR);
+		KUNIT_EXPECT_PTR_EQ(test, row, peercred_table_find(peercred_live_table(), b->sk));
+	}
+	rcu_read_unlock();
 	sock_release(b);
-	KUNIT_EXPECT_FALSE(test, peercred_live_has_row(a->sk, NULL));
+	KUNIT_EXPECT_FALSE(test, peercred_live_has_row(a->sk));
 	sock_release(a);
 }
 
@@ -50,16 +53,25 @@ static void peercred_probe_connect(struct kunit *test)
 
 	as = peercred_kunit_cred(test, 4242, 4343, ARRAY_SIZE(groups), groups);
 	peercred_kunit_connect(test, &c, "peercred-kunit-probe", as, true);
-	KUNIT_ASSERT_TRUE(test, peercred_live_has_row(c.client->sk, &row));
-	KUNIT_EXPECT_EQ(test, row->origin, PEERCRED_ORIGIN_CONNECT);
-	KUNIT_EXPECT_PTR_EQ(test, row->side[PEERCRED_SRV].sk, c.srv_sk);
-	KUNIT_EXPECT_PTR_EQ(test, row->side[PEERCRED_CLI].cred, c.srv_sk->sk_peer_cred);
-	KUNIT_EXPECT_EQ(test, __kuid_val(row->side[PEERCRED_CLI].cred->euid), 4242U);
+	/* The row's references are followed as /proc readers do: pinned. */
+	rcu_read_lock();
+	row = peercred_table_find(peercred_live_table(), c.client->sk);
+	KUNIT_EXPECT_NOT_NULL(test, row);
+	if (row && peercred_row_lock(peercred_live_table(), row)) {
+		KUNIT_EXPECT_EQ(test, row->origin, PEERCRED_ORIGIN_CONNECT);
+		KUNIT_EXPECT_PTR_EQ(test, row->side[PEERCRED_SRV].sk, c.srv_sk);
+		KUNIT_EXPECT_PTR_EQ(test, row->side[PEERCRED_CLI].cred,
+				    c.srv_sk->sk_peer_cred);
+		KUNIT_EXPECT_EQ(test, __kuid_val(row->side[PEERCRED_CLI].cred->euid), 4242U);
+	}
+	if (row)
+		peercred_row_unlock(peercred_live_table(), row);
+	rcu_read_unlock();
 	/* The listener never appears; the accepted end leaving removes the row. */
-	KUNIT_EXPECT_FALSE(test, peercred_live_has_row(c.listener->sk, NULL));
+	KUNIT_EXPECT_FALSE(test, peercred_live_has_row(c.listener->sk));
 	sock_release(c.server);
 	c.server = NULL;
-	KUNIT_EXPECT_FALSE(test, peercred_live_has_row(c.client->sk, NULL));
+	KUNIT_EXPECT_FALSE(test, peercred_live_has_row(c.client->sk));
 	peercred_kunit_close(&c);
 	put_cred(as);
 }

@@ -144,7 +144,7 @@ void peercred_table_destroy(struct peercred_table *t)
 			peercred_table_remove(t, peercred_side_row(side, PEERCRED_SRV));
 		rcu_read_unlock();
 	}
-	/* Rows still in a grace period reference the buckets' memory no more. */
+	/* Deferred puts and frees are done before the caller moves on. */
 	rcu_barrier();
 	flush_work(&peercred_free_work);
 	kvfree(t->hash[PEERCRED_CLI]);

@@ -31,9 +31,9 @@ enum peercred_side_index {
 
 struct peercred_side {
 	struct hlist_node node;		/* in the hash of its own sk */
-	struct sock *sk;		/* reference held for the row's life */
-	const struct cred *cred;	/* reference held */
-	struct pid *pid;		/* reference held */
+	struct sock *sk;		/* reference held while linked */
+	const struct cred *cred;	/* reference held while linked */
+	struct pid *pid;		/* reference held while linked */
 	char comm[TASK_COMM_LEN];	/* of pid's thread group at record time */
 };
 
@@ -49,7 +49,7 @@ struct peercred_row {
 };
 
 struct peercred_bucket {
-	spinlock_t lock;		/* writers of this chain; readers use RCU */
+	spinlock_t lock;		/* writers; readers of SRV rows' refs */
 	struct hlist_head head;
 };
 
