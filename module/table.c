@@ -113,6 +113,7 @@ int peercred_table_init(struct peercred_table *t, unsigned int max_rows)
 	/* About four rows per bucket when full keeps release lookups short. */
 	t->bits = clamp_t(unsigned int, order_base_2(max_rows), 8, 20) - 2;
 	t->max_rows = max_rows;
+	spin_lock_init(&t->walk_lock);
 	n = peercred_table_buckets(t);
 
 	for (side = 0; side < PEERCRED_SIDES; side++) {
@@ -160,12 +161,15 @@ static void peercred_side_init(struct peercred_side *side, struct sock *sk,
 	peercred_snapshot_take(side, holder);
 }
 
-/*
- * Called from probe context right after a connection exists. Never fails the
- * connection: a full table or a failed allocation is only counted.
- */
-int peercred_table_record(struct peercred_table *t, struct sock *cli,
-			  struct sock *srv, enum peercred_origin origin)
+/* Caller holds rcu_read_lock(). */
+static bool peercred_table_has(struct peercred_table *t, struct sock *a,
+			       struct sock *b)
+{
+	return peercred_table_find(t, a) || peercred_table_find(t, b);
+}
+
+static int peercred_table_insert(struct peercred_table *t, struct sock *cli,
+				 struct sock *srv, enum peercred_origin origin)
 {
 	struct peercred_row *row;
 
@@ -195,7 +199,51 @@ err_full:
 	atomic_long_inc(&t->dropped);
 	return -ENOSPC;
 }
+
+/*
+ * Called from probe context right after a connection exists, and by the
+ * load-time walk. Never fails the connection: a full table or a failed
+ * allocation is only counted. A sock already in a row is not recorded
+ * again: the walk and a connect() that returns late can both meet one
+ * connection, in either orientation.
+ */
+int peercred_table_record(struct peercred_table *t, struct sock *cli,
+			  struct sock *srv, enum peercred_origin origin)
+{
+	int err = -EEXIST;
+
+	/* peercred_table_walk_begin() waits for this section to end. */
+	rcu_read_lock();
+	if (READ_ONCE(t->walking)) {
+		spin_lock(&t->walk_lock);
+		if (!peercred_table_has(t, srv, cli))
+			err = peercred_table_insert(t, cli, srv, origin);
+		spin_unlock(&t->walk_lock);
+	} else if (!peercred_table_has(t, srv, cli)) {
+		err = peercred_table_insert(t, cli, srv, origin);
+	}
+	rcu_read_unlock();
+	return err;
+}
 EXPORT_SYMBOL_IF_KUNIT(peercred_table_record);
+
+/*
+ * Recorders that sampled walking == false are finished once this returns;
+ * every later one takes walk_lock, so no connection gets two rows.
+ */
+void peercred_table_walk_begin(struct peercred_table *t)
+{
+	WRITE_ONCE(t->walking, true);
+	synchronize_rcu();
+}
+EXPORT_SYMBOL_IF_KUNIT(peercred_table_walk_begin);
+
+/* Recorders after the walk still check for its rows, without the lock. */
+void peercred_table_walk_end(struct peercred_table *t)
+{
+	WRITE_ONCE(t->walking, false);
+}
+EXPORT_SYMBOL_IF_KUNIT(peercred_table_walk_end);
 
 void peercred_table_remove(struct peercred_table *t, struct peercred_row *row)
 {
@@ -288,3 +336,39 @@ bool peercred_row_is_dead(const struct peercred_row *row)
 	       sock_flag(row->side[PEERCRED_CLI].sk, SOCK_DEAD);
 }
 EXPORT_SYMBOL_IF_KUNIT(peercred_row_is_dead);
+
+/*
+ * Remove every row one of whose socks @gone() says is released. @gone() is
+ * called with no table lock held, on socks this function holds.
+ */
+void peercred_table_reap(struct peercred_table *t, bool (*gone)(struct sock *sk))
+{
+	struct peercred_side *side;
+	struct peercred_row *row;
+	struct sock *sk[PEERCRED_SIDES];
+	unsigned int i;
+	bool linked;
+	int j;
+
+	for (i = 0; i < peercred_table_buckets(t); i++) {
+		rcu_read_lock();
+		hlist_for_each_entry_rcu(side, &t->hash[PEERCRED_SRV][i].head, node) {
+			row = peercred_side_row(side, PEERCRED_SRV);
+			linked = peercred_row_lock(t, row);
+			for (j = 0; linked && j < PEERCRED_SIDES; j++) {
+				sk[j] = row->side[j].sk;
+				sock_hold(sk[j]);
+			}
+			peercred_row_unlock(t, row);
+			if (!linked)
+				continue;
+			if (gone(sk[PEERCRED_SRV]) || gone(sk[PEERCRED_CLI]))
+				peercred_table_remove(t, row);
+			for (j = 0; j < PEERCRED_SIDES; j++)
+				sock_put(sk[j]);
+		}
+		rcu_read_unlock();
+		cond_resched();
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(peercred_table_reap);

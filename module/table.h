@@ -7,7 +7,6 @@
 #include <linux/rculist.h>
 #include <linux/sched.h>
 #include <linux/spinlock.h>
-#include <linux/workqueue.h>
 
 struct cred;
 struct pid;
@@ -16,6 +15,7 @@ struct sock;
 enum peercred_origin {
 	PEERCRED_ORIGIN_CONNECT,
 	PEERCRED_ORIGIN_SOCKETPAIR,
+	PEERCRED_ORIGIN_PREEXISTING,	/* found by the walk at load */
 };
 
 /*
@@ -65,8 +65,12 @@ struct peercred_table {
 	atomic_long_t recorded;
 	atomic_long_t dropped;
 	atomic_long_t removed;
-	struct llist_head free_list;
-	struct work_struct free_work;
+	bool walking;			/* the load-time walk is running */
+	/*
+	 * While the walk runs, it and the probes can both meet one connection:
+	 * their check-then-insert is serialized by this lock.
+	 */
+	spinlock_t walk_lock;
 };
 
 int peercred_table_cache_init(void);
@@ -76,6 +80,8 @@ void peercred_table_destroy(struct peercred_table *t);
 
 int peercred_table_record(struct peercred_table *t, struct sock *cli,
 			  struct sock *srv, enum peercred_origin origin);
+void peercred_table_walk_begin(struct peercred_table *t);
+void peercred_table_walk_end(struct peercred_table *t);
 void peercred_table_release_sk(struct peercred_table *t, struct sock *sk);
 void peercred_table_remove(struct peercred_table *t, struct peercred_row *row);
 struct peercred_row *peercred_table_find(struct peercred_table *t,
@@ -83,6 +89,7 @@ struct peercred_row *peercred_table_find(struct peercred_table *t,
 bool peercred_row_lock(struct peercred_table *t, struct peercred_row *row);
 void peercred_row_unlock(struct peercred_table *t, struct peercred_row *row);
 bool peercred_row_is_dead(const struct peercred_row *row);
+void peercred_table_reap(struct peercred_table *t, bool (*gone)(struct sock *sk));
 
 static inline struct peercred_row *peercred_side_row(struct peercred_side *side,
 						     int i)
