@@ -11,3 +11,9 @@ endif
 ifneq ($(shell grep -s 'MODULE_INFO(import_ns, ns)' $(srctree)/include/linux/module.h),)
 ccflags-y += -DPEERCRED_HAVE_IMPORT_NS_STRING
 endif
+
+# 6.0 gave every network namespace its own AF_UNIX table, which the load-time
+# walk of preexisting connections reads.
+ifneq ($(shell grep -s 'struct unix_table' $(srctree)/include/net/netns/unix.h),)
+ccflags-y += -DPEERCRED_HAVE_UNIX_NETNS_TABLE
+endif

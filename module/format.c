@@ -39,6 +39,7 @@ static const char *peercred_type_name(const struct sock *sk)
 static const char * const peercred_origin_names[] = {
 	[PEERCRED_ORIGIN_CONNECT] = "connect",
 	[PEERCRED_ORIGIN_SOCKETPAIR] = "socketpair",
+	[PEERCRED_ORIGIN_PREEXISTING] = "preexisting",
 };
 
 /* comm escaped into @buf (4 bytes per source byte at worst), "-" if empty. */

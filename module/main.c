@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * peercred: a live table of AF_UNIX stream/seqpacket connections and the
- * peer credentials (SO_PEERCRED) each end holds.
+ * peercred: a live table of AF_UNIX connections and the peer credentials
+ * (SO_PEERCRED) each end holds.
  *
- * Setup order is table, /proc, probes; teardown is the exact reverse, so a
- * failed load leaves nothing registered and an unload stops the writers
- * before the readers, and both before the table goes away.
+ * Setup order is table, probes, the walk of connections made before we
+ * came (after the probes, so that none made meanwhile is missed), then
+ * /proc, so that no reader ever sees a table still being filled. Teardown
+ * is the exact reverse: readers go first, then the writers, then the table;
+ * a failed load unwinds the same way and leaves nothing registered.
  */
 
 #include <linux/init.h>
@@ -33,20 +35,21 @@ static int __init peercred_init(void)
 	err = peercred_table_init(&peercred_table, peercred_max_rows);
 	if (err)
 		goto err_cache;
-	err = peercred_proc_init(&peercred_table);
-	if (err)
-		goto err_table;
 	err = peercred_probes_register(&peercred_table);
 	if (err)
-		goto err_proc;
+		goto err_table;
+	peercred_walk(&peercred_table);
+	err = peercred_proc_init(&peercred_table);
+	if (err)
+		goto err_probes;
 
 	pr_info("tracking AF_UNIX connections (max_rows=%u)%s\n",
 		peercred_max_rows,
 		IS_ENABLED(CONFIG_KPROBES) ? "" : "; no kprobes: test build, nothing is fed");
 	return 0;
 
-err_proc:
-	peercred_proc_exit();
+err_probes:
+	peercred_probes_unregister();
 err_table:
 	peercred_table_destroy(&peercred_table);
 err_cache:
@@ -56,8 +59,8 @@ err_cache:
 
 static void __exit peercred_exit(void)
 {
-	peercred_probes_unregister();
 	peercred_proc_exit();
+	peercred_probes_unregister();
 	peercred_table_destroy(&peercred_table);
 	peercred_table_cache_exit();
 }

@@ -25,6 +25,10 @@ void peercred_format_detail(struct seq_file *m, const struct peercred_row *row,
 			    struct user_namespace *uns,
 			    struct pid_namespace *pns);
 
+/* walk.c */
+void peercred_walk(struct peercred_table *t);
+void peercred_walk_reap(struct peercred_table *t);
+
 /* main.c */
 struct peercred_table *peercred_live_table(void);
 

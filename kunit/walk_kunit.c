@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The load-time walk of the kernel's AF_UNIX tables: connections made before
+ * it are found with what their socks hold, listeners and datagram socks are
+ * not rows, a connection a probe recorded (in either orientation) or the
+ * walk already found does not get a second row, and a row whose release
+ * went unreported is reaped.
+ */
+
+#include <kunit/test.h>
+#include <net/af_unix.h>
+#include <net/sock.h>
+
+#include "helpers.h"
+#include "peercred.h"
+
+#define PEERCRED_WALK_ROWS	4096
+
+/* The walk meets every sock of the system: room for them all. */
+static void peercred_walk_table(struct kunit *test, struct peercred_table *t)
+{
+	KUNIT_ASSERT_EQ(test, 0, peercred_table_init(t, PEERCRED_WALK_ROWS));
+}
+
+static struct peercred_row *peercred_walk_row(struct peercred_table *t,
+					      struct sock *sk)
+{
+	struct peercred_row *row;
+
+	rcu_read_lock();
+	row = peercred_table_find(t, sk);
+	rcu_read_unlock();
+	return row;
+}
+
+/*
+ * The row of @srv/@cli, pinned: both ends in it, on the expected sides,
+ * each side holding exactly what the opposite sock holds about it.
+ */
+static void peercred_walk_expect(struct kunit *test, struct peercred_table *t,
+				 struct sock *srv, struct sock *cli,
+				 enum peercred_origin origin)
+{
+	struct peercred_row *row;
+
+	rcu_read_lock();
+	row = peercred_table_find(t, cli);
+	KUNIT_EXPECT_NOT_NULL(test, row);
+	if (row && peercred_row_lock(t, row)) {
+		KUNIT_EXPECT_PTR_EQ(test, row, peercred_table_find(t, srv));
+		KUNIT_EXPECT_EQ(test, row->origin, origin);
+		KUNIT_EXPECT_PTR_EQ(test, row->side[PEERCRED_SRV].sk, srv);
+		KUNIT_EXPECT_PTR_EQ(test, row->side[PEERCRED_CLI].sk, cli);
+		KUNIT_EXPECT_PTR_EQ(test, row->side[PEERCRED_SRV].cred, cli->sk_peer_cred);
+		KUNIT_EXPECT_PTR_EQ(test, row->side[PEERCRED_CLI].cred, srv->sk_peer_cred);
+		KUNIT_EXPECT_PTR_EQ(test, row->side[PEERCRED_SRV].pid, cli->sk_peer_pid);
+		KUNIT_EXPECT_PTR_EQ(test, row->side[PEERCRED_CLI].pid, srv->sk_peer_pid);
+	}
+	if (row)
+		peercred_row_unlock(t, row);
+	rcu_read_unlock();
+}
+
+static void peercred_walk_finds_connections(struct kunit *test)
+{
+	static const u32 groups[] = { 31 };
+	struct peercred_kconn accepted, pending;
+	struct socket *a, *b, *da, *db;
+	struct peercred_row *row;
+	struct peercred_table t;
+	struct cred *as;
+
+	as = peercred_kunit_cred(test, 4242, 4343, ARRAY_SIZE(groups), groups);
+	peercred_kunit_connect(test, &accepted, "peercred-kunit-walk-a", as, true);
+	peercred_kunit_connect(test, &pending, "peercred-kunit-walk-p", NULL, false);
+	peercred_kunit_pair(test, SOCK_SEQPACKET, &a, &b);
+	peercred_kunit_pair(test, SOCK_DGRAM, &da, &db);
+	peercred_walk_table(test, &t);
+
+	peercred_walk(&t);
+
+	/* The server end is the one that inherited the listener's address. */
+	peercred_walk_expect(test, &t, accepted.srv_sk, accepted.client->sk,
+			     PEERCRED_ORIGIN_PREEXISTING);
+	peercred_walk_expect(test, &t, pending.srv_sk, pending.client->sk,
+			     PEERCRED_ORIGIN_PREEXISTING);
+	/* socketpair() ends are symmetric: either orientation is the truth. */
+	row = peercred_walk_row(&t, a->sk);
+	KUNIT_EXPECT_NOT_NULL(test, row);
+	if (row && row->side[PEERCRED_SRV].sk == a->sk)
+		peercred_walk_expect(test, &t, a->sk, b->sk, PEERCRED_ORIGIN_PREEXISTING);
+	else
+		peercred_walk_expect(test, &t, b->sk, a->sk, PEERCRED_ORIGIN_PREEXISTING);
+	KUNIT_EXPECT_NULL(test, peercred_walk_row(&t, accepted.listener->sk));
+	KUNIT_EXPECT_NULL(test, peercred_walk_row(&t, da->sk));
+	KUNIT_EXPECT_NULL(test, peercred_walk_row(&t, db->sk));
+
+	peercred_table_destroy(&t);
+	sock_release(da);
+	sock_release(db);
+	sock_release(a);
+	sock_release(b);
+	peercred_kunit_close(&pending);
+	peercred_kunit_close(&accepted);
+	put_cred(as);
+}
+
+/* A probe's row stands, whatever orientation the walk would have chosen. */
+static void peercred_walk_after_probe(struct kunit *test)
+{
+	struct peercred_row *before[2];
+	struct peercred_kconn c;
+	struct peercred_table t;
+	struct socket *a, *b;
+
+	peercred_kunit_connect(test, &c, "peercred-kunit-walk-o", NULL, true);
+	peercred_kunit_pair(test, SOCK_STREAM, &a, &b);
+	peercred_walk_table(test, &t);
+	/* Orientations the walk would not choose, as a probe might record. */
+	KUNIT_ASSERT_EQ(test, 0, peercred_table_record(&t, c.srv_sk, c.client->sk,
+						       PEERCRED_ORIGIN_CONNECT));
+	KUNIT_ASSERT_EQ(test, 0, peercred_table_record(&t, a->sk, b->sk,
+						       PEERCRED_ORIGIN_SOCKETPAIR));
+	before[0] = peercred_walk_row(&t, c.srv_sk);
+	before[1] = peercred_walk_row(&t, a->sk);
+
+	peercred_walk(&t);
+	peercred_walk(&t);
+
+	peercred_walk_expect(test, &t, c.client->sk, c.srv_sk, PEERCRED_ORIGIN_CONNECT);
+	peercred_walk_expect(test, &t, b->sk, a->sk, PEERCRED_ORIGIN_SOCKETPAIR);
+	KUNIT_EXPECT_PTR_EQ(test, peercred_walk_row(&t, c.srv_sk), before[0]);
+	KUNIT_EXPECT_PTR_EQ(test, peercred_walk_row(&t, a->sk), before[1]);
+
+	peercred_table_destroy(&t);
+	sock_release(a);
+	sock_release(b);
+	peercred_kunit_close(&c);
+}
+
+/* A connect() whose probe returns after the walk found it: still one row. */
+static void peercred_walk_then_probe(struct kunit *test)
+{
+	struct peercred_kconn c;
+	struct peercred_table t;
+	long recorded;
+
+	peercred_kunit_connect(test, &c, "peercred-kunit-walk-l", NULL, true);
+	peercred_walk_table(test, &t);
+	peercred_walk(&t);
+	recorded = atomic_long_read(&t.recorded);
+
+	KUNIT_EXPECT_EQ(test, -EEXIST, peercred_table_record(&t, c.client->sk, c.srv_sk,
+							     PEERCRED_ORIGIN_CONNECT));
+	KUNIT_EXPECT_EQ(test, -EEXIST, peercred_table_record(&t, c.srv_sk, c.client->sk,
+							     PEERCRED_ORIGIN_CONNECT));
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&t.recorded), recorded);
+	peercred_walk_expect(test, &t, c.srv_sk, c.client->sk,
+			     PEERCRED_ORIGIN_PREEXISTING);
+
+	peercred_table_destroy(&t);
+	peercred_kunit_close(&c);
+}
+
+/*
+ * A release that nobody reported to this table (its probe ran before the
+ * walk recorded the row): the reap after the walk removes the row.
+ */
+static void peercred_walk_reaps_released(struct kunit *test)
+{
+	struct peercred_kconn c;
+	struct peercred_table t;
+	struct sock *cli;
+
+	peercred_kunit_connect(test, &c, "peercred-kunit-walk-r", NULL, true);
+	peercred_walk_table(test, &t);
+	peercred_walk(&t);
+	KUNIT_EXPECT_NOT_NULL(test, peercred_walk_row(&t, c.srv_sk));
+
+	cli = c.client->sk;
+	sock_hold(cli);
+	sock_release(c.client);
+	c.client = NULL;
+	KUNIT_EXPECT_TRUE(test, sk_unhashed(cli));
+	peercred_walk_reap(&t);
+	KUNIT_EXPECT_NULL(test, peercred_walk_row(&t, c.srv_sk));
+	KUNIT_EXPECT_NULL(test, peercred_walk_row(&t, cli));
+	sock_put(cli);
+
+	peercred_table_destroy(&t);
+	peercred_kunit_close(&c);
+}
+
+static struct kunit_case peercred_walk_cases[] = {
+	KUNIT_CASE(peercred_walk_finds_connections),
+	KUNIT_CASE(peercred_walk_after_probe),
+	KUNIT_CASE(peercred_walk_then_probe),
+	KUNIT_CASE(peercred_walk_reaps_released),
+	{}
+};
+
+static struct kunit_suite peercred_walk_suite = {
+	.name = "peercred_walk",
+	.test_cases = peercred_walk_cases,
+};
+
+kunit_test_suites(&peercred_walk_suite);

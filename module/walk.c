@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Connections that existed before we were loaded. The probes are registered
+ * first, then every network namespace's AF_UNIX table is walked under the
+ * locks the kernel's own /proc/net/unix walk takes (net_rwsem for the list
+ * of namespaces, the table's bucket lock, then unix_state_lock for a sock's
+ * peer), so a connection made meanwhile is found by a probe, the walk, or
+ * both; the table keeps one row per connection.
+ */
+
+#include <linux/net.h>
+#include <linux/rwsem.h>
+#include <linux/sched.h>
+#include <net/af_unix.h>
+#include <net/net_namespace.h>
+#include <net/sock.h>
+
+#include "compat.h"
+#include "peercred.h"
+
+#ifdef PEERCRED_HAVE_UNIX_NETNS_TABLE
+
+/* An address shared with others is a listener's, inherited at connect(). */
+static int peercred_walk_addr_rank(struct sock *sk)
+{
+	/* Pairs with the smp_store_release() of ->addr in bind and connect. */
+	struct unix_address *addr = smp_load_acquire(&unix_sk(sk)->addr);
+
+	if (!addr)
+		return 0;
+	return refcount_read(&addr->refcnt) > 1 ? 2 : 1;
+}
+
+/*
+ * Which end accepted? The kernel does not say, but only an accepted sock
+ * inherits its listener's address, and a listener must have one: the end
+ * with the (more shared) address is the server. Unnamed on both ends, the
+ * pair came from socketpair(), whose ends are symmetric.
+ */
+static bool peercred_walk_is_srv(struct sock *sk, struct sock *peer)
+{
+	int a = peercred_walk_addr_rank(sk), b = peercred_walk_addr_rank(peer);
+
+	if (a != b)
+		return a > b;
+	/* A sock not yet accepted has no struct socket: that is the server. */
+	if (!sk->sk_socket != !peer->sk_socket)
+		return !sk->sk_socket;
+	return sk < peer;
+}
+
+static bool peercred_walk_tracked(struct sock *sk)
+{
+	return (sk->sk_type == SOCK_STREAM || sk->sk_type == SOCK_SEQPACKET) &&
+	       !sock_flag(sk, SOCK_DEAD);
+}
+
+/* Called with the kernel's bucket lock held, as unix_seq_show() is. */
+static void peercred_walk_sock(struct peercred_table *t, struct sock *sk)
+{
+	struct sock *peer;
+
+	if (!peercred_walk_tracked(sk))
+		return;
+	/* Listeners and unconnected socks have no peer. */
+	peer = unix_peer_get(sk);
+	if (!peer)
+		return;
+	if (peercred_walk_tracked(peer)) {
+		if (peercred_walk_is_srv(sk, peer))
+			peercred_table_record(t, peer, sk, PEERCRED_ORIGIN_PREEXISTING);
+		else
+			peercred_table_record(t, sk, peer, PEERCRED_ORIGIN_PREEXISTING);
+	}
+	sock_put(peer);
+}
+
+static void peercred_walk_net(struct peercred_table *t, struct net *net)
+{
+	struct sock *sk;
+	int i;
+
+	/* Every AF_UNIX sock, accepted or not, is in one of these buckets. */
+	for (i = 0; i < UNIX_HASH_SIZE; i++) {
+		spin_lock(&net->unx.table.locks[i]);
+		sk_for_each(sk, &net->unx.table.buckets[i])
+			peercred_walk_sock(t, sk);
+		spin_unlock(&net->unx.table.locks[i]);
+		cond_resched();
+	}
+}
+
+/*
+ * Released: out of its netns table for good. Binding moves a sock between
+ * buckets under both buckets' locks, so "unhashed" means released only when
+ * read under the lock of the bucket sk_hash names, rechecked once held.
+ */
+static bool peercred_walk_released(struct sock *sk)
+{
+	spinlock_t *locks = sock_net(sk)->unx.table.locks;
+	unsigned int hash;
+	bool gone;
+
+	for (;;) {
+		hash = READ_ONCE(sk->sk_hash);
+		spin_lock(&locks[hash]);
+		if (hash == READ_ONCE(sk->sk_hash))
+			break;
+		spin_unlock(&locks[hash]);
+	}
+	gone = sk_unhashed(sk);
+	spin_unlock(&locks[hash]);
+	return gone;
+}
+
+/*
+ * A release whose probe ran before the walk recorded its row (it was
+ * waiting for a bucket lock the walk held) leaves no one to remove that
+ * row: by now such a sock is out of its table.
+ */
+void peercred_walk_reap(struct peercred_table *t)
+{
+	peercred_table_reap(t, peercred_walk_released);
+}
+EXPORT_SYMBOL_IF_KUNIT(peercred_walk_reap);
+
+/*
+ * Both ends of a connection live in the connecting sock's namespace, so
+ * each walk of one namespace meets both; whichever comes first records.
+ */
+void peercred_walk(struct peercred_table *t)
+{
+	struct net *net;
+
+	peercred_table_walk_begin(t);
+	down_read(&net_rwsem);
+	for_each_net(net)
+		peercred_walk_net(t, net);
+	up_read(&net_rwsem);
+	peercred_table_walk_end(t);
+	peercred_walk_reap(t);
+}
+EXPORT_SYMBOL_IF_KUNIT(peercred_walk);
+
+#else
+
+void peercred_walk(struct peercred_table *t)
+{
+	pr_info("this kernel has no per-netns AF_UNIX table: connections from before load are not shown\n");
+}
+EXPORT_SYMBOL_IF_KUNIT(peercred_walk);
+
+void peercred_walk_reap(struct peercred_table *t)
+{
+}
+EXPORT_SYMBOL_IF_KUNIT(peercred_walk_reap);
+
+#endif
