@@ -7,9 +7,11 @@
  */
 
 #include <kunit/test.h>
+#include <linux/ctype.h>
 #include <linux/highuid.h>
 #include <linux/pid_namespace.h>
 #include <linux/seq_file.h>
+#include <linux/string.h>
 #include <linux/user_namespace.h>
 #include <net/sock.h>
 
@@ -58,7 +60,7 @@ static struct user_namespace *peercred_fake_userns(struct kunit *test)
 
 /* One /proc/peercred line, split into its columns (side 0 = srv, 1 = cli). */
 struct peercred_cols {
-	char type[16], origin[16], comm[2][32], flags[8], path[128];
+	char type[16], origin[16], comm[2][32], drift[2][8], flags[8], path[128];
 	unsigned int uid[2], gid[2], age;
 	unsigned long ino[2];
 	int pid[2];
@@ -66,10 +68,28 @@ struct peercred_cols {
 
 static bool peercred_fmt_parse(const char *line, struct peercred_cols *c)
 {
-	return sscanf(line, "%15s %15s %lu %d %u %u %31s %lu %d %u %u %31s %u %7s %127s",
+	return sscanf(line,
+		      "%15s %15s %lu %d %u %u %31s %7s %lu %d %u %u %31s %7s %u %7s %127s",
 		      c->type, c->origin, &c->ino[0], &c->pid[0], &c->uid[0],
-		      &c->gid[0], c->comm[0], &c->ino[1], &c->pid[1], &c->uid[1],
-		      &c->gid[1], c->comm[1], &c->age, c->flags, c->path) == 15;
+		      &c->gid[0], c->comm[0], c->drift[0], &c->ino[1], &c->pid[1],
+		      &c->uid[1], &c->gid[1], c->comm[1], c->drift[1], &c->age,
+		      c->flags, c->path) == 17;
+}
+
+/* Whitespace-separated words on the first line of @text. */
+static int peercred_fmt_words(const char *text)
+{
+	int n = 0;
+
+	while (*text && *text != '\n') {
+		text = skip_spaces(text);
+		if (!*text || *text == '\n')
+			break;
+		n++;
+		while (*text && !isspace(*text))
+			text++;
+	}
+	return n;
 }
 
 static struct peercred_row *peercred_fmt_row(struct kunit *test,
@@ -105,6 +125,9 @@ static void peercred_format_columns(struct kunit *test)
 	rcu_read_lock();
 	peercred_format_row(&f.m, peercred_fmt_row(test, &f, a->sk), ns, &init_pid_ns);
 	rcu_read_unlock();
+	/* awk-able: one header name per column, as many as a row has. */
+	KUNIT_EXPECT_EQ(test, peercred_fmt_words(peercred_fmt_text(&f)), 17);
+	KUNIT_EXPECT_EQ(test, peercred_fmt_words(strchr(peercred_fmt_text(&f), '\n') + 1), 17);
 	/* Past the header line. */
 	KUNIT_ASSERT_TRUE_MSG(test,
 			      peercred_fmt_parse(strchr(peercred_fmt_text(&f), '\n') + 1, &c),
@@ -119,6 +142,9 @@ static void peercred_format_columns(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c.uid[1], 5U);
 	KUNIT_EXPECT_EQ(test, c.gid[1], 7U);
 	KUNIT_EXPECT_STREQ(test, c.comm[1], current->group_leader->comm);
+	/* Made under override_creds(): this task's own ids differ from it. */
+	KUNIT_EXPECT_STREQ(test, c.drift[0], "c");
+	KUNIT_EXPECT_STREQ(test, c.drift[1], "c");
 	KUNIT_EXPECT_STREQ(test, c.flags, "-");
 	KUNIT_EXPECT_STREQ(test, c.path, "-");
 

@@ -85,10 +85,27 @@ static void peercred_format_path(struct seq_file *m, struct sock *srv)
 	seq_escape_mem(m, name, len, PEERCRED_ESC_FLAGS, PEERCRED_ESC_CHARS);
 }
 
+static void peercred_format_side_header(struct seq_file *m, const char *who)
+{
+	static const char * const col[] = {
+		"ino", "pid", "uid", "gid", "comm", "drift",
+	};
+	char name[ARRAY_SIZE(col)][16];
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(col); i++)
+		snprintf(name[i], sizeof(name[i]), "%s_%s", who, col[i]);
+	seq_printf(m, " %8s %7s %7s %7s %-15s %-9s", name[0], name[1], name[2],
+		   name[3], name[4], name[5]);
+}
+
+/* Same widths as a row, so that the columns line up for people too. */
 void peercred_format_header(struct seq_file *m)
 {
-	seq_puts(m, "type      origin       srv_ino srv_pid srv_uid srv_gid srv_comm        ");
-	seq_puts(m, " cli_ino cli_pid cli_uid cli_gid cli_comm          age_ms flags path\n");
+	seq_printf(m, "%-9s %-11s", "type", "origin");
+	peercred_format_side_header(m, "srv");
+	peercred_format_side_header(m, "cli");
+	seq_printf(m, " %8s %-5s %s\n", "age_ms", "flags", "path");
 }
 EXPORT_SYMBOL_IF_KUNIT(peercred_format_header);
 
@@ -108,12 +125,19 @@ static void peercred_format_side(struct seq_file *m,
 				 struct user_namespace *uns,
 				 struct pid_namespace *pns)
 {
-	char comm[4 * TASK_COMM_LEN];
+	char comm[4 * TASK_COMM_LEN], drift[PEERCRED_DRIFT_LEN];
 
-	seq_printf(m, " %8lu %7d %7u %7u %-15s", sock_i_ino(side->sk),
+	seq_printf(m, " %8lu %7d %7u %7u %-15s %-9s", sock_i_ino(side->sk),
 		   pid_nr_ns(side->pid, pns), peercred_euid(side->cred, uns),
 		   peercred_egid(side->cred, uns),
-		   peercred_comm(comm, sizeof(comm), side->comm));
+		   peercred_comm(comm, sizeof(comm), side->comm),
+		   peercred_drift(drift, side, pns));
+}
+
+/* An accepted sock has no inode until accept() grafts it. */
+static const char *peercred_flags(const struct peercred_row *row)
+{
+	return row->side[PEERCRED_SRV].sk->sk_socket ? "-" : "p";
 }
 
 void peercred_format_row(struct seq_file *m, const struct peercred_row *row,
@@ -121,13 +145,12 @@ void peercred_format_row(struct seq_file *m, const struct peercred_row *row,
 {
 	const struct peercred_side *srv = &row->side[PEERCRED_SRV];
 
-	seq_printf(m, "%-9s %-10s", peercred_type_name(srv->sk),
+	seq_printf(m, "%-9s %-11s", peercred_type_name(srv->sk),
 		   peercred_origin_names[row->origin]);
 	peercred_format_side(m, srv, uns, pns);
 	peercred_format_side(m, &row->side[PEERCRED_CLI], uns, pns);
-	/* An accepted sock has no inode until accept() grafts it. */
 	seq_printf(m, " %8u %-5s ", jiffies_to_msecs(jiffies - row->stamp),
-		   srv->sk->sk_socket ? "-" : "p");
+		   peercred_flags(row));
 	peercred_format_path(m, srv->sk);
 	seq_putc(m, '\n');
 }
@@ -172,21 +195,23 @@ void peercred_format_detail(struct seq_file *m, const struct peercred_row *row,
 	static const char * const who[] = {
 		[PEERCRED_SRV] = "srv", [PEERCRED_CLI] = "cli",
 	};
-	char comm[4 * TASK_COMM_LEN];
+	char comm[4 * TASK_COMM_LEN], drift[PEERCRED_DRIFT_LEN];
 	int i;
 
 	seq_printf(m, "type:\t%s\norigin:\t%s\npath:\t",
 		   peercred_type_name(row->side[PEERCRED_SRV].sk),
 		   peercred_origin_names[row->origin]);
 	peercred_format_path(m, row->side[PEERCRED_SRV].sk);
-	seq_printf(m, "\nage_ms:\t%u\n", jiffies_to_msecs(jiffies - row->stamp));
+	seq_printf(m, "\nage_ms:\t%u\nflags:\t%s\n",
+		   jiffies_to_msecs(jiffies - row->stamp), peercred_flags(row));
 	for (i = 0; i < PEERCRED_SIDES; i++) {
 		const struct peercred_side *side = &row->side[i];
 
-		seq_printf(m, "%s_ino:\t%lu\n%s_pid:\t%d\n%s_comm:\t%s\n",
+		seq_printf(m, "%s_ino:\t%lu\n%s_pid:\t%d\n%s_comm:\t%s\n%s_drift:\t%s\n",
 			   who[i], sock_i_ino(side->sk),
 			   who[i], pid_nr_ns(side->pid, pns),
-			   who[i], peercred_comm(comm, sizeof(comm), side->comm));
+			   who[i], peercred_comm(comm, sizeof(comm), side->comm),
+			   who[i], peercred_drift(drift, side, pns));
 		peercred_format_cred(m, who[i], side->cred, uns);
 	}
 	seq_putc(m, '\n');

@@ -25,6 +25,11 @@ void peercred_format_detail(struct seq_file *m, const struct peercred_row *row,
 			    struct user_namespace *uns,
 			    struct pid_namespace *pns);
 
+/* drift.c: what changed since the snapshot, as letters for a reader */
+#define PEERCRED_DRIFT_LEN	4
+const char *peercred_drift(char *buf, const struct peercred_side *side,
+			   struct pid_namespace *pns);
+
 /* walk.c */
 void peercred_walk(struct peercred_table *t);
 void peercred_walk_reap(struct peercred_table *t);
