@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# The whole test suite: dependencies, static checks, guest tests on every
-# supported Debian kernel, KUnit under UML. Ends with "N passed, N failed".
+# The whole test suite: dependencies, static checks, the CLI on fixtures,
+# guest tests on every supported Debian kernel, KUnit under UML. Ends with "N passed, N failed".
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -11,6 +11,7 @@ out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 {
 	"$PEERCRED_TOP/scripts/static-check.sh"
+	"$PEERCRED_TOP/scripts/cli-test.sh" | sed 's#^\(PASS\|FAIL\) #\1 cli/#'
 	"$PEERCRED_TOP/scripts/guest-test.sh"
 	"$PEERCRED_TOP/scripts/dbus-test.sh"
 	"$PEERCRED_TOP/scripts/torture.sh" --no-deps

@@ -7,7 +7,7 @@
 set -euo pipefail
 
 pkgs=(build-essential bc bison flex libelf-dev libssl-dev kmod cpio xz-utils
-      python3 perl sparse dkms qemu-system-x86 busybox-static
+      python3 perl sparse shellcheck dash dkms qemu-system-x86 busybox-static
       dbus-daemon dbus-bin dbus-tests
       linux-image-amd64 linux-headers-amd64 linux-source-6.1 linux-source-6.12)
 

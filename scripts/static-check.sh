@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Static checks, one PASS/FAIL line each: W=1 builds against every supported
 # Debian kernel, sparse (C=2), checkpatch --strict on every C file and
-# header we wrote, and a DKMS build for each kernel from dkms.conf.
+# header we wrote, a DKMS build for each kernel from dkms.conf, and a
+# lint (shellcheck) of every shell script.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -51,4 +52,11 @@ for f in $(cd "$PEERCRED_TOP" && git ls-files -co --exclude-standard -- '*.c' '*
 	ok=0
 	perl "$cp" --no-tree --strict --terse --show-types -f "$PEERCRED_TOP/$f" >"$tmp/err" 2>&1 || ok=1
 	result "checkpatch/$f" $ok "$tmp/err"
+done
+
+# Every shell script: the guests' are busybox sh, the CLI POSIX sh.
+for f in $(cd "$PEERCRED_TOP" && git ls-files -co --exclude-standard -- '*.sh' scripts/peercred .ci/run); do
+	ok=0
+	shellcheck -S warning "$PEERCRED_TOP/$f" >"$tmp/err" 2>&1 || ok=1
+	result "shellcheck/$f" $ok "$tmp/err"
 done
