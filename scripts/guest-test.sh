@@ -11,13 +11,13 @@ set -euo pipefail
 
 series=("$@")
 [ ${#series[@]} -gt 0 ] || series=(6.1 6.12)
-scenarios=(users setuid-after socketpair names close refused visibility full)
+scenarios=(preexisting users setuid-after socketpair names close refused visibility
+	drift netns userns full resume)
 
-bindir="$PEERCRED_CACHE/guest-bin"
-mkdir -p "$bindir"
-gcc -static -O2 -Wall -Wextra -Werror -o "$bindir/pctest" \
-	"$PEERCRED_TOP"/scripts/guest/{pctest,check,scenarios}.c
-
+if ! peercred_guest_bin "$PEERCRED_CACHE/guest-bin"; then
+	echo "FAIL guest-programs: do not build"
+	exit 1
+fi
 
 for s in "${series[@]}"; do
 	kver=$(peercred_kernel "$s") || { echo "FAIL $s: no kernel installed (run scripts/deps.sh)"; continue; }

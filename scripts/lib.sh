@@ -39,6 +39,16 @@ peercred_build() {
 	echo "$out"
 }
 
+# The guest programs every harness copies in: pctest and the CLI, into DIR.
+peercred_guest_bin() {
+	local g="$PEERCRED_TOP/scripts/guest"
+
+	mkdir -p "$1"
+	gcc -static -O2 -Wall -Wextra -Werror -o "$1/pctest" \
+		"$g"/{pctest,check,scenarios,preexisting,drift,namespaces,reader}.c &&
+		install -m 755 "$PEERCRED_TOP/scripts/peercred" "$1/peercred"
+}
+
 # Debian's kernel sources, extracted once under the cache. The stamp names
 # the tarball it came from (a new package revision ships a new one under the
 # same name); the tree is extracted aside and moved into place stamped, so no

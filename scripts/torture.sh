@@ -86,8 +86,7 @@ run() {
 	mkdir -p "$tcache/guest-bin"
 	if ! gcc -static -O2 -Wall -Wextra -Werror -o "$tcache/guest-bin/pcstress" \
 		"$PEERCRED_TOP/scripts/guest/stress.c" ||
-		! gcc -static -O2 -Wall -Wextra -Werror -o "$tcache/guest-bin/pctest" \
-			"$PEERCRED_TOP"/scripts/guest/{pctest,check,scenarios}.c; then
+		! peercred_guest_bin "$tcache/guest-bin"; then
 		echo "FAIL torture/guest-programs: do not build"
 		return
 	fi

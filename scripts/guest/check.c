@@ -68,10 +68,12 @@ bool pc_find_row(unsigned long ino, struct pc_row *r, int *side)
 		goto out;
 	while (!found && fgets(line, sizeof(line), f)) {
 		memset(r, 0, sizeof(*r));
-		if (sscanf(line, "%15s %15s %lu %d %u %u %63s %lu %d %u %u %63s %lu %7s %511s",
+		if (sscanf(line,
+			   "%15s %15s %lu %d %u %u %63s %7s %lu %d %u %u %63s %7s %lu %7s %511s",
 			   r->type, r->origin, &r->ino[0], &r->pid[0], &r->uid[0],
-			   &r->gid[0], r->comm[0], &r->ino[1], &r->pid[1], &r->uid[1],
-			   &r->gid[1], r->comm[1], &r->age_ms, r->flags, r->path) != 15)
+			   &r->gid[0], r->comm[0], r->drift[0], &r->ino[1], &r->pid[1],
+			   &r->uid[1], &r->gid[1], r->comm[1], r->drift[1], &r->age_ms,
+			   r->flags, r->path) != 17)
 			continue;
 		if (r->ino[1] == ino) {
 			*side = 1;
@@ -84,6 +86,24 @@ bool pc_find_row(unsigned long ino, struct pc_row *r, int *side)
 out:
 	fclose(f);
 	return found;
+}
+
+/* Rows naming @ino on either end: a connection must have exactly one. */
+int pc_count_rows(unsigned long ino)
+{
+	unsigned long a, b;
+	char line[2048];
+	int n = 0;
+	FILE *f = fopen("/proc/peercred", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%*s %*s %lu %*d %*u %*u %*s %*s %lu", &a, &b) == 2 &&
+		    (a == ino || b == ino))
+			n++;
+	fclose(f);
+	return n;
 }
 
 static void pc_parse_ids(const char *s, unsigned int *ids, int max, int *n)
@@ -194,7 +214,9 @@ void pc_check_fd(const char *name, int fd, const struct pc_ident *peer,
 
 	snprintf(n, sizeof(n), "%s.row", name);
 	if (!pc_find_row(ino, &r, &side)) {
-		pc_result(false, n, "no row with inode %lu", ino);
+		pc_result(false, n, "no row with inode %lu; euid %u sees:", ino, geteuid());
+		fflush(stdout);
+		system("cat /proc/peercred");
 		return;
 	}
 	pc_result(true, n, NULL);
@@ -277,4 +299,67 @@ void pc_self(struct pc_ident *who)
 	who->gid[3] = who->gid[1];
 	who->ngroups = getgroups(PC_MAX_GROUPS, who->groups);
 	who->pid = getpid();
+}
+
+/*
+ * scripts/peercred explain, run on @fd's inode: the block for @fd must say
+ * what getsockopt() on @fd says, and contain @want (drift words) if given.
+ */
+void pc_check_cli(const char *name, int fd, const char *want)
+{
+	char cmd[64], line[512], block[4096] = "", expect[128];
+	gid_t groups[PC_MAX_GROUPS];
+	socklen_t len = sizeof(struct ucred);
+	struct ucred uc;
+	int i, n, status, in = 0;
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd), "peercred explain %lu", pc_ino(fd));
+	p = popen(cmd, "r");
+	if (!p || getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &uc, &len)) {
+		pc_result(false, name, "cannot run %s or getsockopt", cmd);
+		return;
+	}
+	/* The asked-about end's block ends where its peer's begins. */
+	while (fgets(line, sizeof(line), p)) {
+		if (strstr(line, "(the one you asked about)"))
+			in = 1;
+		else if (strstr(line, "(its peer)"))
+			in = 0;
+		if (in && strlen(block) + strlen(line) < sizeof(block))
+			strcat(block, line);
+	}
+	status = pclose(p);
+	snprintf(expect, sizeof(expect), "returns:   pid %d  uid %u  gid %u",
+		 uc.pid, uc.uid, uc.gid);
+	pc_result(status == 0 && strstr(block, expect), name,
+		  "exit %d, no \"%s\" in:\n%s", status, expect, block);
+
+	len = sizeof(groups);
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups, &len))
+		return;
+	n = len / sizeof(gid_t);
+	strcpy(expect, n ? "SO_PEERGROUPS) returns: " : "no supplementary groups");
+	for (i = 0; i < n; i++)
+		snprintf(expect + strlen(expect), sizeof(expect) - strlen(expect),
+			 "%s%u", i ? " " : "", groups[i]);
+	if (n)
+		strcat(expect, "\n");
+	snprintf(cmd, sizeof(cmd), "%s.groups", name);
+	pc_result(strstr(block, expect), cmd, "no \"%s\" in:\n%s", expect, block);
+	if (want) {
+		snprintf(cmd, sizeof(cmd), "%s.says", name);
+		pc_result(strstr(block, want), cmd, "no \"%s\" in:\n%s", want, block);
+	}
+
+	/* The JSON list, filtered by the peer's pid, has our end in it. */
+	snprintf(cmd, sizeof(cmd), "peercred --json --pid %d", uc.pid);
+	p = popen(cmd, "r");
+	n = p ? (int)fread(block, 1, sizeof(block) - 1, p) : 0;
+	block[n] = '\0';
+	status = p ? pclose(p) : -1;
+	snprintf(expect, sizeof(expect), "_ino\": %lu,", pc_ino(fd));
+	snprintf(cmd, sizeof(cmd), "%s.json", name);
+	pc_result(status == 0 && block[0] == '[' && strstr(block, expect), cmd,
+		  "exit %d, no %s in:\n%s", status, expect, block);
 }

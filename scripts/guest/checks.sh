@@ -8,8 +8,10 @@ M=/peercred/peercred.ko
 pass() { echo "PASS $1"; }
 fail() { echo "FAIL $1: $2"; }
 
+# A scenario that hangs is killed and reported, not waited for until the
+# whole guest times out.
 scenario() {
-	pctest "$@"
+	timeout 120 pctest "$@"
 	echo "SCENARIO-END $1 $?"
 }
 
@@ -31,10 +33,55 @@ for v in 0 -1 4194305 abc; do
 	fi
 done
 
+# The CLI without a module: a clear error and its own exit code.
+cli_status() {
+	want=$1 name=$2 msg=$3
+	shift 3
+	peercred "$@" >/tmp/cli.out 2>/tmp/cli.err
+	rc=$?
+	if [ $rc -eq "$want" ] && grep -q "$msg" /tmp/cli.err; then
+		pass "$name"
+	else
+		fail "$name" "exit $rc (want $want), stderr: $(cat /tmp/cli.err)"
+	fi
+}
+cli_status 3 cli.no-module "is the peercred module loaded" list
+
+# Connections from before the load, held by pctest until it has checked
+# them against the loaded module.
+rm -f /tmp/preexisting.ready
+timeout 120 pctest preexisting /tmp/preexisting.ready &
+pre=$!
+i=0
+while [ ! -e /tmp/preexisting.ready ] && [ $i -lt 300 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
 if insmod $M && [ -r /proc/peercred ]; then pass load; else fail load "insmod failed"; fi
-for s in users setuid-after socketpair names close refused visibility; do
+wait $pre
+echo "SCENARIO-END preexisting $?"
+
+for s in users setuid-after socketpair names close refused visibility drift netns userns; do
 	scenario $s
 done
+
+# The CLI's answers to bad input; its output is checked against getsockopt
+# in the scenarios (pc_check_cli).
+cli_status 2 cli.unknown-option "unknown option" --frobnicate
+cli_status 2 cli.bad-pid "pid" --pid abc
+cli_status 2 cli.explain-no-inode "INODE" explain
+cli_status 1 cli.explain-unknown-inode "no connection" explain 999999999
+if peercred --pid $$ >/dev/null; then
+	fail cli.filter-miss "rows for pid $$, which holds no connection"
+else
+	pass cli.filter-miss
+fi
+# shellcheck disable=SC2016 # awk's $
+if peercred --json | awk 'NR == 1 && $0 !~ /^\[/ { bad = 1 } END { exit bad }'; then
+	pass cli.json-array
+else
+	fail cli.json-array "output does not start a JSON array"
+fi
 # Nothing here takes writes: even root's are refused and change nothing.
 before=$(cat /proc/peercred_stats)
 for f in peercred peercred_detail peercred_stats; do
@@ -50,6 +97,10 @@ rmmod peercred && pass unload || fail unload "rmmod failed"
 [ ! -e /proc/peercred ] && pass unload.proc-gone || fail unload.proc-gone "still there"
 
 insmod $M max_rows=8 && scenario full
+rmmod peercred
+
+# 64 buckets for 200 rows: resumed reads meet removals in their bucket.
+insmod $M max_rows=256 && scenario resume
 rmmod peercred
 
 # Unload and reload while connections are being made and closed.

@@ -77,13 +77,21 @@ for p in $PIDS; do
 	bus_pid=$1 bus_uid=$2 bus_groups=$3
 	[ "$bus_pid" = "$pid" ] && pass "dbus.client-$want_uid.on-bus" ||
 		fail "dbus.client-$want_uid.on-bus" "bus says $name is pid $bus_pid, started pid $pid"
-	row=$(awk -v pid="$pid" -v sock="$SOCK" '$15 == sock && $9 == pid' /proc/peercred)
+	# Through the CLI's filters; columns by header name.
+	row=$(peercred --path "$SOCK" --pid "$pid" | awk -v pid="$pid" '
+		NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+		$c["cli_pid"] == pid {
+			print $c["cli_ino"], $c["cli_uid"], $c["cli_gid"], $c["cli_comm"],
+				$c["srv_pid"], $c["srv_uid"], $c["srv_comm"]
+		}')
 	if [ -z "$row" ]; then
 		fail "dbus.client-$want_uid.row" "no row with cli_pid $pid on $SOCK"
 		continue
 	fi
+	# shellcheck disable=SC2086 # split the row into $1..$7
 	set -- $row
-	cli_ino=$8 cli_uid=${10} cli_gid=${11} cli_comm=${12} srv_pid=$4 srv_uid=$5 srv_comm=$7
+	cli_ino=$1 cli_uid=$2 cli_gid=$3 cli_comm=$4 srv_pid=$5 srv_uid=$6 srv_comm=$7
+	first_ino=${first_ino:-$cli_ino}
 	[ "$cli_uid" = "$bus_uid" ] && [ "$bus_uid" = "$want_uid" ] &&
 		pass "dbus.client-$want_uid.uid" ||
 		fail "dbus.client-$want_uid.uid" "row $cli_uid, bus $bus_uid, started as $want_uid"
@@ -122,6 +130,9 @@ if [ -e /demo-mode ]; then
 	echo
 	echo '$ cat /proc/peercred_stats'
 	cat /proc/peercred_stats
+	echo
+	echo "\$ peercred explain $first_ino"
+	peercred explain "$first_ino"
 	echo PEERCRED-DEMO-END
 fi
 echo PEERCRED-DBUS-DONE

@@ -4,13 +4,14 @@
 #define PCTEST_H
 
 #include <stdbool.h>
+#include <sys/socket.h>
 #include <sys/types.h>
 
 #define PC_MAX_GROUPS 64
 
 /* One /proc/peercred line. Side 0 = srv, side 1 = cli, as in the module. */
 struct pc_row {
-	char type[16], origin[16], flags[8], path[512];
+	char type[16], origin[16], flags[8], path[512], drift[2][8];
 	unsigned long ino[2];
 	int pid[2];
 	unsigned int uid[2], gid[2];
@@ -50,7 +51,24 @@ void pc_check_fd(const char *name, int fd, const struct pc_ident *peer,
 void pc_become(const struct pc_ident *who);
 void pc_self(struct pc_ident *who);
 
-/* scenarios.c */
+int pc_count_rows(unsigned long ino);
+void pc_check_cli(const char *name, int fd, const char *want);
+
+/* scenarios.c: the scenarios, and socket helpers that exit on failure */
+struct sockaddr_un;
 int pc_scenario(const char *name, int argc, char **argv);
+socklen_t pc_addr(struct sockaddr_un *sa, const char *name, size_t len);
+int pc_listen(int type, const char *name);
+int pc_connect(int type, const char *name);
+void pc_xread(int fd, void *buf, size_t len);
+void pc_xwrite(int fd, const void *buf, size_t len);
+int pc_wait_children(void);
+
+/* preexisting.c, drift.c, namespaces.c, reader.c */
+int pc_preexisting(const char *ready);
+int pc_drift(void);
+int pc_netns(void);
+int pc_userns(void);
+int pc_resume(void);
 
 #endif

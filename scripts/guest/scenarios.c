@@ -19,7 +19,7 @@
 
 #include "pctest.h"
 
-static socklen_t pc_addr(struct sockaddr_un *sa, const char *name, size_t len)
+socklen_t pc_addr(struct sockaddr_un *sa, const char *name, size_t len)
 {
 	memset(sa, 0, sizeof(*sa));
 	sa->sun_family = AF_UNIX;
@@ -29,7 +29,7 @@ static socklen_t pc_addr(struct sockaddr_un *sa, const char *name, size_t len)
 	return offsetof(struct sockaddr_un, sun_path) + len;
 }
 
-static int pc_listen(int type, const char *name)
+int pc_listen(int type, const char *name)
 {
 	struct sockaddr_un sa;
 	socklen_t len = pc_addr(&sa, name, strlen(name));
@@ -44,7 +44,7 @@ static int pc_listen(int type, const char *name)
 	return fd;
 }
 
-static int pc_connect(int type, const char *name)
+int pc_connect(int type, const char *name)
 {
 	struct sockaddr_un sa;
 	socklen_t len = pc_addr(&sa, name, strlen(name));
@@ -57,7 +57,7 @@ static int pc_connect(int type, const char *name)
 	return fd;
 }
 
-static void pc_xread(int fd, void *buf, size_t len)
+void pc_xread(int fd, void *buf, size_t len)
 {
 	if (read(fd, buf, len) != (ssize_t)len) {
 		pc_result(false, "read", "%s", strerror(errno));
@@ -65,7 +65,7 @@ static void pc_xread(int fd, void *buf, size_t len)
 	}
 }
 
-static void pc_xwrite(int fd, const void *buf, size_t len)
+void pc_xwrite(int fd, const void *buf, size_t len)
 {
 	if (write(fd, buf, len) != (ssize_t)len) {
 		pc_result(false, "write", "%s", strerror(errno));
@@ -73,7 +73,7 @@ static void pc_xwrite(int fd, const void *buf, size_t len)
 	}
 }
 
-static int pc_wait_children(void)
+int pc_wait_children(void)
 {
 	int status, bad = 0;
 
@@ -130,6 +130,8 @@ static int pc_users(void)
 			cli.pid = h.pid;
 			snprintf(label, sizeof(label), "users.server-end-%d", h.idx);
 			pc_check_fd(label, fd, &cli, "connect", name);
+			strcat(label, ".cli");
+			pc_check_cli(label, fd, "connect-time snapshot");
 			pc_xwrite(fd, "k", 1);
 			fds[i] = fd;
 		}
@@ -153,6 +155,12 @@ static int pc_users(void)
 		pc_xread(fd, &c, 1);
 		pc_check_fd(i ? "users.client-end-1" : "users.client-end-0", fd, &srv,
 			    "connect", name);
+		/*
+		 * The shell that runs the CLI resets its euid to the real uid,
+		 * so client 1 (uid 1002, euid 1003) would read as 1002.
+		 */
+		if (i == 0)
+			pc_check_cli("users.client-end-0.cli", fd, "listen-time snapshot");
 		exit(pc_failures() != 0);
 	}
 	return pc_wait_children();
@@ -469,6 +477,16 @@ int pc_scenario(const char *name, int argc, char **argv)
 		return pc_visibility();
 	if (!strcmp(name, "full"))
 		return pc_full();
+	if (!strcmp(name, "preexisting"))
+		return pc_preexisting(argc > 0 ? argv[0] : "/tmp/preexisting.ready");
+	if (!strcmp(name, "drift"))
+		return pc_drift();
+	if (!strcmp(name, "netns"))
+		return pc_netns();
+	if (!strcmp(name, "userns"))
+		return pc_userns();
+	if (!strcmp(name, "resume"))
+		return pc_resume();
 	if (!strcmp(name, "churn"))
 		return pc_churn(argc > 0 ? atoi(argv[0]) : 5);
 	fprintf(stderr, "pctest: unknown scenario %s\n", name);
