@@ -39,6 +39,10 @@ demo:
 check:
 	scripts/check.sh
 
+# Each /proc/peercred feature as a transcript, in a guest.
+tour:
+	scripts/tour.sh
+
 kunit:
 	scripts/kunit-uml.sh --src 6.1 && scripts/kunit-uml.sh --src 6.12
 
@@ -57,9 +61,10 @@ help:
 	@echo "make install         modules_install + depmod; make dkms-install"
 	@echo "make demo            boot Debian's kernel in QEMU with peercred, print /proc/peercred"
 	@echo "make check           install deps, run every test, print 'N passed, N failed'"
+	@echo "make tour            preexisting connections, drift, namespaces, the CLI, in a guest"
 	@echo "make kunit            KUnit suites under UML (6.1 and 6.12)"
 	@echo "make torture          KASAN/lockdep/kmemleak/failslab debug kernel under load"
 	@echo "make bench            connect cost and table scale, in a guest (figures only)"
 	@echo "make style           checkpatch --strict on every C file"
 
-.PHONY: all modules clean install uninstall load unload dkms-install demo check kunit torture bench style help
+.PHONY: all modules clean install uninstall load unload dkms-install demo check tour kunit torture bench style help

@@ -45,7 +45,7 @@ peercred_guest_bin() {
 
 	mkdir -p "$1"
 	gcc -static -O2 -Wall -Wextra -Werror -o "$1/pctest" \
-		"$g"/{pctest,check,scenarios,preexisting,drift,namespaces,reader}.c &&
+		"$g"/{pctest,check,scenarios,preexisting,drift,namespaces,reader,hold}.c &&
 		install -m 755 "$PEERCRED_TOP/scripts/peercred" "$1/peercred"
 }
 

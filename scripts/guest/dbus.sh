@@ -125,8 +125,8 @@ if [ -e /demo-mode ]; then
 	echo '$ cat /proc/peercred'
 	cat /proc/peercred
 	echo
-	echo '$ head -n 21 /proc/peercred_detail'
-	head -n 21 /proc/peercred_detail
+	echo '$ head -n 23 /proc/peercred_detail'
+	head -n 23 /proc/peercred_detail
 	echo
 	echo '$ cat /proc/peercred_stats'
 	cat /proc/peercred_stats

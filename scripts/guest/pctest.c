@@ -3,6 +3,7 @@
  * pctest SCENARIO [ARGS]: run one guest scenario, print PASS/FAIL lines.
  * pctest runas UID GID GROUPS|- PROGRAM [ARGS]: exec a real program as a
  * user of the test's choosing (busybox has no setpriv).
+ * pctest serve|dial|pair ...: long-lived ends for the tour (hold.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,5 +44,8 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (!strcmp(argv[1], "runas"))
 		return pc_runas(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "serve") || !strcmp(argv[1], "dial") ||
+	    !strcmp(argv[1], "pair"))
+		return pc_hold(argv[1], argc - 2, argv + 2);
 	return pc_scenario(argv[1], argc - 2, argv + 2);
 }

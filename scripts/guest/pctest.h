@@ -71,4 +71,7 @@ int pc_netns(void);
 int pc_userns(void);
 int pc_resume(void);
 
+/* hold.c */
+int pc_hold(const char *what, int argc, char **argv);
+
 #endif
