@@ -8,7 +8,9 @@
  */
 
 #include <kunit/test.h>
+#include <linux/rwsem.h>
 #include <net/af_unix.h>
+#include <net/net_namespace.h>
 #include <net/sock.h>
 
 #include "helpers.h"
@@ -182,7 +184,9 @@ static void peercred_walk_reaps_released(struct kunit *test)
 	sock_release(c.client);
 	c.client = NULL;
 	KUNIT_EXPECT_TRUE(test, sk_unhashed(cli));
+	down_read(&net_rwsem);
 	peercred_walk_reap(&t);
+	up_read(&net_rwsem);
 	KUNIT_EXPECT_NULL(test, peercred_walk_row(&t, c.srv_sk));
 	KUNIT_EXPECT_NULL(test, peercred_walk_row(&t, cli));
 	sock_put(cli);

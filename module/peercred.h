@@ -30,7 +30,7 @@ void peercred_format_detail(struct seq_file *m, const struct peercred_row *row,
 const char *peercred_drift(char *buf, const struct peercred_side *side,
 			   struct pid_namespace *pns);
 
-/* walk.c */
+/* walk.c; peercred_walk_reap() is called with net_rwsem held for read */
 void peercred_walk(struct peercred_table *t);
 void peercred_walk_reap(struct peercred_table *t);
 

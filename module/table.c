@@ -338,10 +338,11 @@ bool peercred_row_is_dead(const struct peercred_row *row)
 EXPORT_SYMBOL_IF_KUNIT(peercred_row_is_dead);
 
 /*
- * Remove every row one of whose socks @gone() says is released. @gone() is
- * called with no table lock held, on socks this function holds.
+ * Remove every row of @origin one of whose socks @gone() says is released.
+ * @gone() is called with no table lock held, on socks this function holds.
  */
-void peercred_table_reap(struct peercred_table *t, bool (*gone)(struct sock *sk))
+void peercred_table_reap(struct peercred_table *t, enum peercred_origin origin,
+			 bool (*gone)(struct sock *sk))
 {
 	struct peercred_side *side;
 	struct peercred_row *row;
@@ -354,6 +355,8 @@ void peercred_table_reap(struct peercred_table *t, bool (*gone)(struct sock *sk)
 		rcu_read_lock();
 		hlist_for_each_entry_rcu(side, &t->hash[PEERCRED_SRV][i].head, node) {
 			row = peercred_side_row(side, PEERCRED_SRV);
+			if (row->origin != origin)
+				continue;
 			linked = peercred_row_lock(t, row);
 			for (j = 0; linked && j < PEERCRED_SIDES; j++) {
 				sk[j] = row->side[j].sk;

@@ -89,7 +89,8 @@ struct peercred_row *peercred_table_find(struct peercred_table *t,
 bool peercred_row_lock(struct peercred_table *t, struct peercred_row *row);
 void peercred_row_unlock(struct peercred_table *t, struct peercred_row *row);
 bool peercred_row_is_dead(const struct peercred_row *row);
-void peercred_table_reap(struct peercred_table *t, bool (*gone)(struct sock *sk));
+void peercred_table_reap(struct peercred_table *t, enum peercred_origin origin,
+			 bool (*gone)(struct sock *sk));
 
 static inline struct peercred_row *peercred_side_row(struct peercred_side *side,
 						     int i)

@@ -116,11 +116,13 @@ static bool peercred_walk_released(struct sock *sk)
 /*
  * A release whose probe ran before the walk recorded its row (it was
  * waiting for a bucket lock the walk held) leaves no one to remove that
- * row: by now such a sock is out of its table.
+ * row: by now such a sock is out of its table. Only the walk's rows: their
+ * namespaces are still listed (the caller holds net_rwsem), so their
+ * tables are still there, even for kernel socks that pin no namespace.
  */
 void peercred_walk_reap(struct peercred_table *t)
 {
-	peercred_table_reap(t, peercred_walk_released);
+	peercred_table_reap(t, PEERCRED_ORIGIN_PREEXISTING, peercred_walk_released);
 }
 EXPORT_SYMBOL_IF_KUNIT(peercred_walk_reap);
 
@@ -136,9 +138,9 @@ void peercred_walk(struct peercred_table *t)
 	down_read(&net_rwsem);
 	for_each_net(net)
 		peercred_walk_net(t, net);
-	up_read(&net_rwsem);
 	peercred_table_walk_end(t);
 	peercred_walk_reap(t);
+	up_read(&net_rwsem);
 }
 EXPORT_SYMBOL_IF_KUNIT(peercred_walk);
 
