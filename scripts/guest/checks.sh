@@ -103,17 +103,37 @@ rmmod peercred
 insmod $M max_rows=256 && scenario resume
 rmmod peercred
 
-# Unload and reload while connections are being made and closed.
+# Unload and reload while connections are being made and closed, and some
+# stay open for every load's walk to find.
+pctest pair &
+held="$!"
+pctest serve @peercred-held &
+held="$held $!"
+sleep 0.2
+pctest dial @peercred-held &
+held="$held $!"
 insmod $M
 for i in 1 2 3; do pctest churn 12 >/tmp/churn.$i 2>&1 & done
-cycles=0
+# Each load walks what exists while the probes already record: an inode in
+# two rows would be a connection recorded twice.
+doubled() {
+	awk 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+	     { for (k = 0; k < 2; k++) { n = $c[k ? "cli_ino" : "srv_ino"]; if (n != 0 && seen[n]++) d++ } }
+	     END { print d + 0 }' /proc/peercred
+}
+cycles=0 twice=0
 while [ $cycles -lt 30 ]; do
 	rmmod peercred || break
 	insmod $M || break
+	twice=$((twice + $(doubled)))
 	cycles=$((cycles + 1))
 done
+# shellcheck disable=SC2086 # a list of pids
+kill $held
 wait
 [ $cycles -eq 30 ] && pass reload-under-churn || fail reload-under-churn "stopped after $cycles cycles"
+[ $twice -eq 0 ] && pass reload-under-churn.no-doubled-rows ||
+	fail reload-under-churn.no-doubled-rows "$twice inodes in two rows right after a load"
 if grep -q rounds /tmp/churn.1 && grep -q rounds /tmp/churn.2 && grep -q rounds /tmp/churn.3; then
 	pass reload-under-churn.connects-kept-working
 else
