@@ -88,6 +88,19 @@ out:
 	return found;
 }
 
+/* The drift columns of @fd's row. */
+void pc_check_drift(const char *name, int fd, const char *srv_drift,
+		    const char *cli_drift)
+{
+	struct pc_row r;
+	int side;
+
+	pc_result(pc_find_row(pc_ino(fd), &r, &side) && !strcmp(r.drift[0], srv_drift) &&
+		  !strcmp(r.drift[1], cli_drift), name,
+		  "srv_drift %s cli_drift %s, want %s %s", r.drift[0], r.drift[1],
+		  srv_drift, cli_drift);
+}
+
 /* Rows naming @ino on either end: a connection must have exactly one. */
 int pc_count_rows(unsigned long ino)
 {

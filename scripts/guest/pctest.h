@@ -52,6 +52,8 @@ void pc_become(const struct pc_ident *who);
 void pc_self(struct pc_ident *who);
 
 int pc_count_rows(unsigned long ino);
+void pc_check_drift(const char *name, int fd, const char *srv_drift,
+		    const char *cli_drift);
 void pc_check_cli(const char *name, int fd, const char *want);
 
 /* scenarios.c: the scenarios, and socket helpers that exit on failure */

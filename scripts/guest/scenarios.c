@@ -166,7 +166,10 @@ static int pc_users(void)
 	return pc_wait_children();
 }
 
-/* A client that changes identity after connect: the snapshot must not. */
+/*
+ * A client that changes identity after connect: the snapshot must not, and
+ * its drift flag must say that it did (c); so must the CLI's explain.
+ */
 static int pc_setuid_after(void)
 {
 	const char *name = "@peercred-setuid";
@@ -194,6 +197,8 @@ static int pc_setuid_after(void)
 	at_connect.uid[1] = 1001;
 	at_connect.uid[3] = 1001;
 	pc_check_fd("setuid-after.server-end", fd, &at_connect, "connect", name);
+	pc_check_drift("setuid-after.drift", fd, "-", "c");
+	pc_check_cli("setuid-after.cli", fd, "changed its credentials");
 	pc_xwrite(fd, "k", 1);
 	return pc_wait_children() + (pc_failures() != 0);
 }
