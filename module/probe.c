@@ -21,12 +21,28 @@ static struct peercred_table *peercred_probe_table;
 
 struct peercred_connect_data {
 	struct socket *sock;
+	bool after_walk;
 };
 
 struct peercred_socketpair_data {
 	struct socket *socka;
 	struct socket *sockb;
+	bool after_walk;
 };
+
+/*
+ * A connection begun after the load-time walk was over cannot be in the
+ * table yet: record it without looking (the common case). One begun
+ * earlier may have been found by the walk.
+ */
+static void peercred_probe_record(bool after_walk, struct sock *cli,
+				  struct sock *srv, enum peercred_origin origin)
+{
+	if (after_walk)
+		peercred_table_record_new(peercred_probe_table, cli, srv, origin);
+	else
+		peercred_table_record(peercred_probe_table, cli, srv, origin);
+}
 
 static bool peercred_tracked_type(const struct sock *sk)
 {
@@ -40,6 +56,7 @@ static int peercred_connect_entry(struct kretprobe_instance *ri,
 	struct peercred_connect_data *d = (void *)ri->data;
 
 	d->sock = (struct socket *)regs_get_kernel_argument(regs, 0);
+	d->after_walk = peercred_table_walked(peercred_probe_table);
 	return 0;
 }
 
@@ -59,8 +76,7 @@ static int peercred_connect_return(struct kretprobe_instance *ri,
 	newsk = unix_peer_get(sk);
 	if (!newsk)
 		return 0;
-	peercred_table_record(peercred_probe_table, sk, newsk,
-			      PEERCRED_ORIGIN_CONNECT);
+	peercred_probe_record(d->after_walk, sk, newsk, PEERCRED_ORIGIN_CONNECT);
 	/* Not the last reference: sk's unix_peer holds one until sk dies. */
 	sock_put(newsk);
 	return 0;
@@ -74,6 +90,7 @@ static int peercred_socketpair_entry(struct kretprobe_instance *ri,
 
 	d->socka = (struct socket *)regs_get_kernel_argument(regs, 0);
 	d->sockb = (struct socket *)regs_get_kernel_argument(regs, 1);
+	d->after_walk = peercred_table_walked(peercred_probe_table);
 	return 0;
 }
 
@@ -84,7 +101,7 @@ static int peercred_socketpair_return(struct kretprobe_instance *ri,
 
 	if (regs_return_value(regs) || !peercred_tracked_type(d->socka->sk))
 		return 0;
-	peercred_table_record(peercred_probe_table, d->socka->sk, d->sockb->sk,
+	peercred_probe_record(d->after_walk, d->socka->sk, d->sockb->sk,
 			      PEERCRED_ORIGIN_SOCKETPAIR);
 	return 0;
 }

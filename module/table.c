@@ -168,8 +168,13 @@ static bool peercred_table_has(struct peercred_table *t, struct sock *a,
 	return peercred_table_find(t, a) || peercred_table_find(t, b);
 }
 
-static int peercred_table_insert(struct peercred_table *t, struct sock *cli,
-				 struct sock *srv, enum peercred_origin origin)
+/*
+ * For a connection made after the walk (peercred_table_walked() was true
+ * when its making began): nothing else can have recorded it, so the probes'
+ * hot path skips the lookups of peercred_table_record().
+ */
+int peercred_table_record_new(struct peercred_table *t, struct sock *cli,
+			      struct sock *srv, enum peercred_origin origin)
 {
 	struct peercred_row *row;
 
@@ -199,13 +204,14 @@ err_full:
 	atomic_long_inc(&t->dropped);
 	return -ENOSPC;
 }
+EXPORT_SYMBOL_IF_KUNIT(peercred_table_record_new);
 
 /*
- * Called from probe context right after a connection exists, and by the
- * load-time walk. Never fails the connection: a full table or a failed
- * allocation is only counted. A sock already in a row is not recorded
- * again: the walk and a connect() that returns late can both meet one
- * connection, in either orientation.
+ * Called by the load-time walk, and from probe context for connections
+ * whose making began before the walk was over. Never fails the connection:
+ * a full table or a failed allocation is only counted. A sock already in a
+ * row is not recorded again: the walk and a connect() that returns late can
+ * both meet one connection, in either orientation.
  */
 int peercred_table_record(struct peercred_table *t, struct sock *cli,
 			  struct sock *srv, enum peercred_origin origin)
@@ -217,10 +223,10 @@ int peercred_table_record(struct peercred_table *t, struct sock *cli,
 	if (READ_ONCE(t->walking)) {
 		spin_lock(&t->walk_lock);
 		if (!peercred_table_has(t, srv, cli))
-			err = peercred_table_insert(t, cli, srv, origin);
+			err = peercred_table_record_new(t, cli, srv, origin);
 		spin_unlock(&t->walk_lock);
 	} else if (!peercred_table_has(t, srv, cli)) {
-		err = peercred_table_insert(t, cli, srv, origin);
+		err = peercred_table_record_new(t, cli, srv, origin);
 	}
 	rcu_read_unlock();
 	return err;
@@ -238,10 +244,15 @@ void peercred_table_walk_begin(struct peercred_table *t)
 }
 EXPORT_SYMBOL_IF_KUNIT(peercred_table_walk_begin);
 
-/* Recorders after the walk still check for its rows, without the lock. */
+/*
+ * Recorders whose connection was begun during the walk still check for its
+ * rows, without the lock; those begun from now on need not check at all.
+ */
 void peercred_table_walk_end(struct peercred_table *t)
 {
 	WRITE_ONCE(t->walking, false);
+	/* Pairs with the smp_load_acquire() in peercred_table_walked(). */
+	smp_store_release(&t->walked, true);
 }
 EXPORT_SYMBOL_IF_KUNIT(peercred_table_walk_end);
 

@@ -66,6 +66,7 @@ struct peercred_table {
 	atomic_long_t dropped;
 	atomic_long_t removed;
 	bool walking;			/* the load-time walk is running */
+	bool walked;			/* it is over: see peercred_table_walked() */
 	/*
 	 * While the walk runs, it and the probes can both meet one connection:
 	 * their check-then-insert is serialized by this lock.
@@ -80,6 +81,8 @@ void peercred_table_destroy(struct peercred_table *t);
 
 int peercred_table_record(struct peercred_table *t, struct sock *cli,
 			  struct sock *srv, enum peercred_origin origin);
+int peercred_table_record_new(struct peercred_table *t, struct sock *cli,
+			      struct sock *srv, enum peercred_origin origin);
 void peercred_table_walk_begin(struct peercred_table *t);
 void peercred_table_walk_end(struct peercred_table *t);
 void peercred_table_release_sk(struct peercred_table *t, struct sock *sk);
@@ -98,6 +101,16 @@ static inline struct peercred_row *peercred_side_row(struct peercred_side *side,
 	return i == PEERCRED_SRV ?
 	       container_of(side, struct peercred_row, side[PEERCRED_SRV]) :
 	       container_of(side, struct peercred_row, side[PEERCRED_CLI]);
+}
+
+/*
+ * A connection whose making began after this returned true is one the walk
+ * cannot have met: peercred_table_record_new() may record it unchecked.
+ */
+static inline bool peercred_table_walked(const struct peercred_table *t)
+{
+	/* Pairs with the smp_store_release() in peercred_table_walk_end(). */
+	return smp_load_acquire(&t->walked);
 }
 
 static inline unsigned int peercred_table_buckets(const struct peercred_table *t)

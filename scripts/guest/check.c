@@ -352,7 +352,8 @@ void pc_check_cli(const char *name, int fd, const char *want)
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups, &len))
 		return;
 	n = len / sizeof(gid_t);
-	strcpy(expect, n ? "SO_PEERGROUPS) returns: " : "no supplementary groups");
+	snprintf(expect, sizeof(expect), "%s",
+		 n ? "SO_PEERGROUPS) returns: " : "no supplementary groups");
 	for (i = 0; i < n; i++)
 		snprintf(expect + strlen(expect), sizeof(expect) - strlen(expect),
 			 "%s%u", i ? " " : "", groups[i]);
