@@ -3,13 +3,21 @@
 #define PEERCRED_H
 
 #include <linux/kconfig.h>
+#include <linux/net.h>
 #include <linux/types.h>
+#include <net/sock.h>
 
 #include "table.h"
 
 struct pid_namespace;
 struct seq_file;
 struct user_namespace;
+
+/* Connections are stream and seqpacket socks; datagram "peers" are not. */
+static inline bool peercred_tracked_type(const struct sock *sk)
+{
+	return sk->sk_type == SOCK_STREAM || sk->sk_type == SOCK_SEQPACKET;
+}
 
 /* params.c */
 #define PEERCRED_MAX_ROWS_DEFAULT	65536U

@@ -44,11 +44,6 @@ static void peercred_probe_record(bool after_walk, struct sock *cli,
 		peercred_table_record(peercred_probe_table, cli, srv, origin);
 }
 
-static bool peercred_tracked_type(const struct sock *sk)
-{
-	return sk->sk_type == SOCK_STREAM || sk->sk_type == SOCK_SEQPACKET;
-}
-
 /* unix_stream_connect(sock, uaddr, addr_len, flags): both stream and seqpacket. */
 static int peercred_connect_entry(struct kretprobe_instance *ri,
 				  struct pt_regs *regs)

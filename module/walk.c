@@ -51,8 +51,7 @@ static bool peercred_walk_is_srv(struct sock *sk, struct sock *peer)
 
 static bool peercred_walk_tracked(struct sock *sk)
 {
-	return (sk->sk_type == SOCK_STREAM || sk->sk_type == SOCK_SEQPACKET) &&
-	       !sock_flag(sk, SOCK_DEAD);
+	return peercred_tracked_type(sk) && !sock_flag(sk, SOCK_DEAD);
 }
 
 /* Called with the kernel's bucket lock held, as unix_seq_show() is. */
