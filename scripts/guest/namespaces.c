@@ -46,14 +46,80 @@ static bool pc_sees(unsigned long ino)
 	return pc_find_row(ino, &r, &side);
 }
 
+static void pc_write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY);
+
+	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text)) {
+		pc_result(false, "userns.map", "%s: cannot write", path);
+		exit(1);
+	}
+	close(fd);
+}
+
+/* Host 100000..165535 is 0..65535 inside; anything else is 65534 there. */
+static void pc_map(pid_t pid)
+{
+	char p[64];
+
+	snprintf(p, sizeof(p), "/proc/%d/setgroups", pid);
+	pc_write_file(p, "deny");
+	snprintf(p, sizeof(p), "/proc/%d/uid_map", pid);
+	pc_write_file(p, "0 100000 65536");
+	snprintf(p, sizeof(p), "/proc/%d/gid_map", pid);
+	pc_write_file(p, "0 100000 65536");
+}
+
+/*
+ * Root of a new user and network namespace (mapped as pc_map() does), with
+ * another user of that namespace holding a pair there: the admin sees that
+ * row, which holds another euid, and its own, and nothing outside.
+ */
+static void pc_netns_admin(int up, int hold[2], int go,
+			   unsigned long outer, unsigned long inner,
+			   unsigned long inner_root)
+{
+	unsigned long admin_ino, other_ino;
+	int bup[2], sv[2];
+	char c;
+
+	close(hold[1]);
+	if (unshare(CLONE_NEWUSER | CLONE_NEWNET) || pipe(bup))
+		exit(1);
+	pc_xwrite(up, "u", 1);
+	pc_xread(go, &c, 1);
+	if (setresgid(0, 0, 0) || setresuid(0, 0, 0))
+		exit(1);
+	/* uid 1000 there; setgroups() is denied in this namespace. */
+	if (!fork()) {
+		if (setresgid(1000, 1000, 1000) || setresuid(1000, 1000, 1000))
+			exit(1);
+		pc_hold_pair(bup[1], hold[0]);
+	}
+	close(bup[1]);
+	pc_xread(bup[0], &other_ino, sizeof(other_ino));
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
+		exit(1);
+	admin_ino = pc_ino(sv[0]);
+	pc_check_fd("netns.admin-own-row", sv[0], NULL, "socketpair", "-");
+	pc_result(pc_sees(other_ino), "netns.admin-sees-its-netns",
+		  "the netns admin misses another user's row there");
+	pc_result(!pc_sees(outer) && !pc_sees(inner) && !pc_sees(inner_root),
+		  "netns.admin-sees-own-netns-only", "sees a row of another netns");
+	pc_xwrite(up, &admin_ino, sizeof(admin_ino));
+	while (read(hold[0], &c, 1) > 0)
+		;
+	exit(pc_wait_children() + (pc_failures() != 0));
+}
+
 int pc_netns(void)
 {
 	unsigned long outer, inner_root, inner, admin_ino;
-	int up[2], hold[2], sv[2], st;
+	int up[2], hold[2], go[2], sv[2];
 	pid_t pid;
 	char c;
 
-	if (pipe(up) || pipe(hold))
+	if (pipe(up) || pipe(hold) || pipe(go))
 		return 1;
 	/* uid 3001 in the initial netns. */
 	if (!fork()) {
@@ -94,50 +160,16 @@ int pc_netns(void)
 
 	/* Root of its own user and network namespace: all of that netns only. */
 	pid = fork();
-	if (!pid) {
-		close(hold[1]);
-		if (unshare(CLONE_NEWUSER | CLONE_NEWNET) ||
-		    socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
-			exit(1);
-		admin_ino = pc_ino(sv[0]);
-		pc_check_fd("netns.admin-own-row", sv[0], NULL, "socketpair", "-");
-		pc_result(!pc_sees(outer) && !pc_sees(inner) && !pc_sees(inner_root),
-			  "netns.admin-sees-own-netns-only", "sees a row of another netns");
-		pc_xwrite(up[1], &admin_ino, sizeof(admin_ino));
-		while (read(hold[0], &c, 1) > 0)
-			;
-		exit(pc_failures() != 0);
-	}
+	if (!pid)
+		pc_netns_admin(up[1], hold, go[0], outer, inner, inner_root);
+	pc_xread(up[0], &c, 1);
+	pc_map(pid);
+	pc_xwrite(go[1], "g", 1);
 	pc_xread(up[0], &admin_ino, sizeof(admin_ino));
 	pc_result(pc_sees(admin_ino), "netns.initial-admin-sees-userns-netns",
 		  "root misses the new namespace's row");
 	close(hold[1]);
-	st = pc_wait_children();
-	return st + (pc_failures() != 0);
-}
-
-static void pc_write_file(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY);
-
-	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text)) {
-		pc_result(false, "userns.map", "%s: cannot write", path);
-		exit(1);
-	}
-	close(fd);
-}
-
-/* Host 100000..165535 is 0..65535 inside; anything else is 65534 there. */
-static void pc_map(pid_t pid)
-{
-	char p[64];
-
-	snprintf(p, sizeof(p), "/proc/%d/setgroups", pid);
-	pc_write_file(p, "deny");
-	snprintf(p, sizeof(p), "/proc/%d/uid_map", pid);
-	pc_write_file(p, "0 100000 65536");
-	snprintf(p, sizeof(p), "/proc/%d/gid_map", pid);
-	pc_write_file(p, "0 100000 65536");
+	return pc_wait_children() + (pc_failures() != 0);
 }
 
 static const struct pc_ident userns_mapped = {	/* 1000 inside */
