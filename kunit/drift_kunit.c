@@ -23,7 +23,7 @@ static void peercred_drift_pair(struct kunit *test, const struct cred *as,
 	char buf[PEERCRED_DRIFT_LEN];
 	const struct cred *old = NULL;
 	struct peercred_table t;
-	struct peercred_row *row;
+	struct peercred_conn row;
 	struct socket *a, *b;
 	int i;
 
@@ -35,16 +35,14 @@ static void peercred_drift_pair(struct kunit *test, const struct cred *as,
 		revert_creds(old);
 	KUNIT_ASSERT_EQ(test, 0, peercred_table_record(&t, a->sk, b->sk,
 						       PEERCRED_ORIGIN_SOCKETPAIR));
-	rcu_read_lock();
-	row = peercred_table_find(&t, a->sk);
-	KUNIT_EXPECT_NOT_NULL(test, row);
-	if (row && peercred_row_lock(&t, row))
+	if (peercred_kunit_conn(test, &t, a->sk, &row)) {
 		for (i = 0; i < PEERCRED_SIDES; i++)
-			KUNIT_EXPECT_STREQ(test, peercred_drift(buf, &row->side[i],
+			KUNIT_EXPECT_STREQ(test, peercred_drift(buf, &row.side[i],
 								&init_pid_ns), want);
-	if (row)
-		peercred_row_unlock(&t, row);
-	rcu_read_unlock();
+		peercred_conn_put(&row);
+	} else {
+		KUNIT_FAIL(test, "no row for the pair");
+	}
 	peercred_table_release_sk(&t, a->sk);
 	sock_release(a);
 	sock_release(b);

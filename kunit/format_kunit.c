@@ -92,14 +92,20 @@ static int peercred_fmt_words(const char *text)
 	return n;
 }
 
-static struct peercred_row *peercred_fmt_row(struct kunit *test,
-					     struct peercred_fmt *f,
-					     struct sock *sk)
+/* Format the row holding @sk as a reader in @uns would see it. */
+static void peercred_fmt_show(struct kunit *test, struct peercred_fmt *f,
+			      struct sock *sk,
+			      void (*format)(struct seq_file *m,
+					     const struct peercred_conn *c,
+					     struct user_namespace *uns,
+					     struct pid_namespace *pns),
+			      struct user_namespace *uns)
 {
-	struct peercred_row *row = peercred_table_find(&f->t, sk);
+	struct peercred_conn c;
 
-	KUNIT_ASSERT_NOT_NULL(test, row);
-	return row;
+	KUNIT_ASSERT_TRUE(test, peercred_kunit_conn(test, &f->t, sk, &c));
+	format(&f->m, &c, uns, &init_pid_ns);
+	peercred_conn_put(&c);
 }
 
 static void peercred_format_columns(struct kunit *test)
@@ -122,9 +128,7 @@ static void peercred_format_columns(struct kunit *test)
 						       PEERCRED_ORIGIN_SOCKETPAIR));
 
 	peercred_format_header(&f.m);
-	rcu_read_lock();
-	peercred_format_row(&f.m, peercred_fmt_row(test, &f, a->sk), ns, &init_pid_ns);
-	rcu_read_unlock();
+	peercred_fmt_show(test, &f, a->sk, peercred_format_row, ns);
 	/* awk-able: one header name per column, as many as a row has. */
 	KUNIT_EXPECT_EQ(test, peercred_fmt_words(peercred_fmt_text(&f)), 17);
 	KUNIT_EXPECT_EQ(test, peercred_fmt_words(strchr(peercred_fmt_text(&f), '\n') + 1), 17);
@@ -150,10 +154,7 @@ static void peercred_format_columns(struct kunit *test)
 
 	/* The same row for a reader in the initial namespace: host ids. */
 	f.m.count = 0;
-	rcu_read_lock();
-	peercred_format_row(&f.m, peercred_fmt_row(test, &f, b->sk), &init_user_ns,
-			    &init_pid_ns);
-	rcu_read_unlock();
+	peercred_fmt_show(test, &f, b->sk, peercred_format_row, &init_user_ns);
 	KUNIT_ASSERT_TRUE(test, peercred_fmt_parse(peercred_fmt_text(&f), &c));
 	KUNIT_EXPECT_EQ(test, c.uid[0], PEERCRED_NS_BASE + 5);
 	KUNIT_EXPECT_EQ(test, c.gid[0], PEERCRED_NS_BASE + 7);
@@ -181,10 +182,7 @@ static void peercred_format_detail_block(struct kunit *test)
 	peercred_kunit_connect(test, &c, "peercred-kunit-detail", as, false);
 	KUNIT_ASSERT_EQ(test, 0, peercred_table_record(&f.t, c.client->sk, c.srv_sk,
 						       PEERCRED_ORIGIN_CONNECT));
-	rcu_read_lock();
-	peercred_format_detail(&f.m, peercred_fmt_row(test, &f, c.srv_sk), ns,
-			       &init_pid_ns);
-	rcu_read_unlock();
+	peercred_fmt_show(test, &f, c.srv_sk, peercred_format_detail, ns);
 
 	/* Real and saved ids stayed the test's own (unmapped: overflow). */
 	snprintf(want, sizeof(want), "\ncli_uid:\t%u\t5\t%u\t5\n",
@@ -229,10 +227,8 @@ static void peercred_format_odd_names(struct kunit *test)
 		KUNIT_ASSERT_EQ(test, 0, peercred_table_record(&f.t, c.client->sk, c.srv_sk,
 							       PEERCRED_ORIGIN_CONNECT));
 		f.m.count = 0;
-		rcu_read_lock();
-		peercred_format_row(&f.m, peercred_fmt_row(test, &f, c.client->sk),
-				    &init_user_ns, &init_pid_ns);
-		rcu_read_unlock();
+		peercred_fmt_show(test, &f, c.client->sk, peercred_format_row,
+				  &init_user_ns);
 		KUNIT_EXPECT_TRUE_MSG(test, peercred_fmt_parse(peercred_fmt_text(&f), &cols),
 				      "%s", peercred_fmt_text(&f));
 		KUNIT_EXPECT_STREQ(test, cols.path, cases[i].shown);

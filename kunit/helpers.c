@@ -2,7 +2,10 @@
 /*
  * Real kernel sockets and creds for the suites. Creds are switched with
  * override_creds(), which is what init_peercred() snapshots through
- * get_current_cred().
+ * get_current_cred(). Since 6.14 override_creds() and revert_creds() take
+ * and drop no reference, before they took one and dropped it: either way
+ * the pair leaves the count as it was, and the caller keeps its own until
+ * put_cred(), so the same calls are right on every kernel.
  */
 
 #include <linux/un.h>
@@ -10,6 +13,7 @@
 #include <net/sock.h>
 
 #include "helpers.h"
+#include "peercred.h"
 
 /* euid/fsuid and egid/fsgid set; real and saved ids stay the caller's. */
 struct cred *peercred_kunit_cred(struct kunit *test, u32 euid, u32 egid,
@@ -94,4 +98,22 @@ void peercred_kunit_close(struct peercred_kconn *c)
 		sock_release(c->client);
 	if (c->listener)
 		sock_release(c->listener);
+}
+
+/*
+ * The row of @t that holds @sk, as a reader shows it: pinned, both ends'
+ * snapshots taken. False if there is none; put with peercred_conn_put().
+ */
+bool peercred_kunit_conn(struct kunit *test, struct peercred_table *t,
+			 struct sock *sk, struct peercred_conn *c)
+{
+	struct peercred_pin pin;
+	int err;
+
+	if (!peercred_table_lookup(t, sk, &pin))
+		return false;
+	err = peercred_conn_get(c, &pin);
+	peercred_pin_put(&pin);
+	KUNIT_EXPECT_EQ(test, err, 0);
+	return !err;
 }

@@ -23,4 +23,9 @@ void peercred_kunit_connect(struct kunit *test, struct peercred_kconn *c,
 			    bool accept);
 void peercred_kunit_close(struct peercred_kconn *c);
 
+struct peercred_conn;
+struct peercred_table;
+bool peercred_kunit_conn(struct kunit *test, struct peercred_table *t,
+			 struct sock *sk, struct peercred_conn *c);
+
 #endif

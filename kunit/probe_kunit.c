@@ -17,28 +17,22 @@
 
 static bool peercred_live_has_row(struct sock *sk)
 {
-	bool found;
-
-	rcu_read_lock();
-	found = peercred_table_find(peercred_live_table(), sk);
-	rcu_read_unlock();
-	return found;
+	return peercred_table_has(peercred_live_table(), sk);
 }
 
 static void peercred_probe_socketpair(struct kunit *test)
 {
-	struct peercred_row *row;
+	struct peercred_pin pa, pb;
 	struct socket *a, *b;
 
 	peercred_kunit_pair(test, SOCK_STREAM, &a, &b);
-	rcu_read_lock();
-	row = peercred_table_find(peercred_live_table(), a->sk);
-	KUNIT_EXPECT_NOT_NULL(test, row);
-	if (row) {
-		KUNIT_EXPECT_EQ(test, row->origin, PEERCRED_ORIGIN_SOCKETPAIR);
-		KUNIT_EXPECT_PTR_EQ(test, row, peercred_table_find(peercred_live_table(), b->sk));
-	}
-	rcu_read_unlock();
+	KUNIT_ASSERT_TRUE(test, peercred_table_lookup(peercred_live_table(), a->sk, &pa));
+	KUNIT_EXPECT_EQ(test, pa.origin, PEERCRED_ORIGIN_SOCKETPAIR);
+	KUNIT_EXPECT_TRUE(test, peercred_table_lookup(peercred_live_table(), b->sk, &pb));
+	KUNIT_EXPECT_PTR_EQ(test, pa.sk[PEERCRED_CLI], pb.sk[PEERCRED_CLI]);
+	KUNIT_EXPECT_PTR_EQ(test, pa.sk[PEERCRED_SRV], pb.sk[PEERCRED_SRV]);
+	peercred_pin_put(&pb);
+	peercred_pin_put(&pa);
 	sock_release(b);
 	KUNIT_EXPECT_FALSE(test, peercred_live_has_row(a->sk));
 	sock_release(a);
@@ -48,25 +42,22 @@ static void peercred_probe_connect(struct kunit *test)
 {
 	static const u32 groups[] = { 42 };
 	struct peercred_kconn c;
-	struct peercred_row *row;
+	struct peercred_conn row;
+	struct peercred_pin pin;
 	struct cred *as;
 
 	as = peercred_kunit_cred(test, 4242, 4343, ARRAY_SIZE(groups), groups);
 	peercred_kunit_connect(test, &c, "peercred-kunit-probe", as, true);
-	/* The row's references are followed as /proc readers do: pinned. */
-	rcu_read_lock();
-	row = peercred_table_find(peercred_live_table(), c.client->sk);
-	KUNIT_EXPECT_NOT_NULL(test, row);
-	if (row && peercred_row_lock(peercred_live_table(), row)) {
-		KUNIT_EXPECT_EQ(test, row->origin, PEERCRED_ORIGIN_CONNECT);
-		KUNIT_EXPECT_PTR_EQ(test, row->side[PEERCRED_SRV].sk, c.srv_sk);
-		KUNIT_EXPECT_PTR_EQ(test, row->side[PEERCRED_CLI].cred,
-				    c.srv_sk->sk_peer_cred);
-		KUNIT_EXPECT_EQ(test, __kuid_val(row->side[PEERCRED_CLI].cred->euid), 4242U);
-	}
-	if (row)
-		peercred_row_unlock(peercred_live_table(), row);
-	rcu_read_unlock();
+	KUNIT_ASSERT_TRUE(test, peercred_table_lookup(peercred_live_table(),
+						      c.client->sk, &pin));
+	KUNIT_EXPECT_EQ(test, pin.origin, PEERCRED_ORIGIN_CONNECT);
+	KUNIT_EXPECT_PTR_EQ(test, pin.sk[PEERCRED_SRV], c.srv_sk);
+	peercred_pin_put(&pin);
+	KUNIT_ASSERT_TRUE(test, peercred_kunit_conn(test, peercred_live_table(),
+						    c.client->sk, &row));
+	KUNIT_EXPECT_PTR_EQ(test, row.side[PEERCRED_CLI].cred, c.srv_sk->sk_peer_cred);
+	KUNIT_EXPECT_EQ(test, __kuid_val(row.side[PEERCRED_CLI].cred->euid), 4242U);
+	peercred_conn_put(&row);
 	/* The listener never appears; the accepted end leaving removes the row. */
 	KUNIT_EXPECT_FALSE(test, peercred_live_has_row(c.listener->sk));
 	sock_release(c.server);
@@ -80,15 +71,18 @@ static void peercred_probe_connect(struct kunit *test)
 static void peercred_probe_refused(struct kunit *test)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	long recorded = atomic_long_read(&peercred_live_table()->recorded);
+	unsigned long recorded;
 	struct socket *s;
 	int len;
 
 	len = offsetof(struct sockaddr_un, sun_path) + 1 +
 	      sprintf(sa.sun_path + 1, "peercred-kunit-nobody");
 	KUNIT_ASSERT_EQ(test, 0, sock_create_kern(&init_net, AF_UNIX, SOCK_STREAM, 0, &s));
+	recorded = peercred_table_count(peercred_live_table(), PEERCRED_CNT_RECORDED);
 	KUNIT_EXPECT_EQ(test, -ECONNREFUSED, kernel_connect(s, (struct sockaddr *)&sa, len, 0));
-	KUNIT_EXPECT_EQ(test, recorded, atomic_long_read(&peercred_live_table()->recorded));
+	KUNIT_EXPECT_EQ(test, recorded,
+			peercred_table_count(peercred_live_table(), PEERCRED_CNT_RECORDED));
+	KUNIT_EXPECT_FALSE(test, peercred_live_has_row(s->sk));
 	sock_release(s);
 }
 
@@ -103,7 +97,7 @@ static int peercred_probe_count(struct kprobe *kp, struct pt_regs *regs)
 /* One probe failing to register leaves none of the set registered. */
 static void peercred_probe_all_or_nothing(struct kunit *test)
 {
-	struct kprobe good = { .symbol_name = "unix_peer_get",
+	struct kprobe good = { .symbol_name = "unix_socketpair",
 			       .pre_handler = peercred_probe_count };
 	struct kprobe control = good;
 	struct kprobe bad = { .symbol_name = "peercred_kunit_no_such_symbol" };
@@ -111,22 +105,27 @@ static void peercred_probe_all_or_nothing(struct kunit *test)
 	struct peercred_probe one[] = { { .kp = &control } };
 	struct socket *a, *b;
 
-	peercred_kunit_pair(test, SOCK_STREAM, &a, &b);
-
-	/* The control: the same probe alone fires when unix_peer_get() runs. */
+	/* The control: the same probe alone fires when unix_socketpair() runs. */
 	atomic_set(&peercred_probe_hits, 0);
 	KUNIT_ASSERT_EQ(test, 0, peercred_probe_set_register(one, 1));
-	sock_put(unix_peer_get(a->sk));
+	peercred_kunit_pair(test, SOCK_STREAM, &a, &b);
 	peercred_probe_set_unregister(one, 1);
 	KUNIT_EXPECT_EQ(test, atomic_read(&peercred_probe_hits), 1);
+	sock_release(a);
+	sock_release(b);
 
 	atomic_set(&peercred_probe_hits, 0);
 	KUNIT_EXPECT_LT(test, peercred_probe_set_register(set, ARRAY_SIZE(set)), 0);
-	sock_put(unix_peer_get(a->sk));
+	peercred_kunit_pair(test, SOCK_STREAM, &a, &b);
 	KUNIT_EXPECT_EQ(test, atomic_read(&peercred_probe_hits), 0);
-
 	sock_release(a);
 	sock_release(b);
+}
+
+/* The self-test behind probes_firing: true while the probes are live. */
+static void peercred_probe_fires(struct kunit *test)
+{
+	KUNIT_EXPECT_TRUE(test, peercred_probes_fire());
 }
 
 static struct kunit_case peercred_probe_cases[] = {
@@ -134,6 +133,7 @@ static struct kunit_case peercred_probe_cases[] = {
 	KUNIT_CASE(peercred_probe_connect),
 	KUNIT_CASE(peercred_probe_refused),
 	KUNIT_CASE(peercred_probe_all_or_nothing),
+	KUNIT_CASE(peercred_probe_fires),
 	{}
 };
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * What the kernel stores in each sock (sk_peer_cred/sk_peer_pid) and what a
- * recorded row holds, for socketpair() and for connect() with the client
- * running under other credentials than the listener.
+ * reader of a recorded row is given, for socketpair() and for connect()
+ * with the client running under other credentials than the listener.
  */
 
 #include <kunit/test.h>
@@ -16,7 +16,7 @@
 
 static const u32 peercred_kunit_groups[] = { 2001, 10, 300 };
 
-/* The row side must hold exactly what @holder holds about its peer. */
+/* A shown end must be exactly what @holder holds about its peer. */
 static void peercred_expect_side(struct kunit *test,
 				 const struct peercred_side *side,
 				 struct sock *own, struct sock *holder)
@@ -29,7 +29,7 @@ static void peercred_expect_side(struct kunit *test,
 static void peercred_snapshot_socketpair(struct kunit *test)
 {
 	struct peercred_table t;
-	struct peercred_row *row;
+	struct peercred_conn row;
 	struct socket *a, *b;
 	struct pid *me = task_tgid(current);
 
@@ -43,14 +43,11 @@ static void peercred_snapshot_socketpair(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, 0, peercred_table_init(&t, 16));
 	KUNIT_ASSERT_EQ(test, 0, peercred_table_record(&t, a->sk, b->sk,
 						       PEERCRED_ORIGIN_SOCKETPAIR));
-	rcu_read_lock();
-	row = peercred_table_find(&t, a->sk);
-	KUNIT_ASSERT_NOT_NULL(test, row);
-	KUNIT_EXPECT_EQ(test, row->origin, PEERCRED_ORIGIN_SOCKETPAIR);
-	peercred_expect_side(test, &row->side[PEERCRED_CLI], a->sk, b->sk);
-	peercred_expect_side(test, &row->side[PEERCRED_SRV], b->sk, a->sk);
-	KUNIT_EXPECT_STREQ(test, row->side[PEERCRED_CLI].comm, current->group_leader->comm);
-	rcu_read_unlock();
+	KUNIT_ASSERT_TRUE(test, peercred_kunit_conn(test, &t, a->sk, &row));
+	KUNIT_EXPECT_EQ(test, row.origin, PEERCRED_ORIGIN_SOCKETPAIR);
+	peercred_expect_side(test, &row.side[PEERCRED_CLI], a->sk, b->sk);
+	peercred_expect_side(test, &row.side[PEERCRED_SRV], b->sk, a->sk);
+	peercred_conn_put(&row);
 
 	peercred_table_release_sk(&t, a->sk);
 	sock_release(a);
@@ -67,7 +64,7 @@ static void peercred_snapshot_connect(struct kunit *test)
 	const struct cred *listener_cred = current_cred();
 	struct peercred_kconn c;
 	struct peercred_table t;
-	struct peercred_row *row;
+	struct peercred_conn row;
 	const struct cred *cc;
 	struct cred *as;
 	int i;
@@ -94,16 +91,14 @@ static void peercred_snapshot_connect(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, 0, peercred_table_init(&t, 16));
 	KUNIT_ASSERT_EQ(test, 0, peercred_table_record(&t, c.client->sk, c.srv_sk,
 						       PEERCRED_ORIGIN_CONNECT));
-	rcu_read_lock();
-	row = peercred_table_find(&t, c.srv_sk);
-	KUNIT_ASSERT_NOT_NULL(test, row);
-	KUNIT_EXPECT_PTR_EQ(test, row, peercred_table_find(&t, c.client->sk));
-	peercred_expect_side(test, &row->side[PEERCRED_CLI], c.client->sk, c.srv_sk);
-	peercred_expect_side(test, &row->side[PEERCRED_SRV], c.srv_sk, c.client->sk);
+	KUNIT_ASSERT_TRUE(test, peercred_kunit_conn(test, &t, c.srv_sk, &row));
+	KUNIT_EXPECT_TRUE(test, peercred_table_has(&t, c.client->sk));
+	peercred_expect_side(test, &row.side[PEERCRED_CLI], c.client->sk, c.srv_sk);
+	peercred_expect_side(test, &row.side[PEERCRED_SRV], c.srv_sk, c.client->sk);
 	for (i = 0; i < ARRAY_SIZE(peercred_kunit_groups); i++)
-		KUNIT_EXPECT_TRUE(test, gid_eq(row->side[PEERCRED_CLI].cred->group_info->gid[i],
+		KUNIT_EXPECT_TRUE(test, gid_eq(row.side[PEERCRED_CLI].cred->group_info->gid[i],
 					       cc->group_info->gid[i]));
-	rcu_read_unlock();
+	peercred_conn_put(&row);
 
 	peercred_table_release_sk(&t, c.srv_sk);
 	peercred_kunit_close(&c);
@@ -111,13 +106,13 @@ static void peercred_snapshot_connect(struct kunit *test)
 	put_cred(as);
 }
 
-/* A cred change after connect changes neither the sock nor the row. */
+/* A cred change after connect changes neither the sock nor what is shown. */
 static void peercred_snapshot_after_setuid(struct kunit *test)
 {
 	const struct cred *old;
 	struct peercred_kconn c;
 	struct peercred_table t;
-	struct peercred_row *row;
+	struct peercred_conn row;
 	struct cred *before, *after;
 
 	before = peercred_kunit_cred(test, 1500, 1500, 0, NULL);
@@ -130,11 +125,9 @@ static void peercred_snapshot_after_setuid(struct kunit *test)
 	old = override_creds(after);
 	KUNIT_EXPECT_EQ(test, __kuid_val(current_euid()), 1600U);
 	KUNIT_EXPECT_EQ(test, __kuid_val(c.srv_sk->sk_peer_cred->euid), 1500U);
-	rcu_read_lock();
-	row = peercred_table_find(&t, c.client->sk);
-	KUNIT_ASSERT_NOT_NULL(test, row);
-	KUNIT_EXPECT_EQ(test, __kuid_val(row->side[PEERCRED_CLI].cred->euid), 1500U);
-	rcu_read_unlock();
+	KUNIT_ASSERT_TRUE(test, peercred_kunit_conn(test, &t, c.client->sk, &row));
+	KUNIT_EXPECT_EQ(test, __kuid_val(row.side[PEERCRED_CLI].cred->euid), 1500U);
+	peercred_conn_put(&row);
 	revert_creds(old);
 
 	peercred_table_release_sk(&t, c.client->sk);

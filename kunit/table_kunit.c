@@ -16,12 +16,27 @@
 
 static bool peercred_has_row(struct peercred_table *t, struct sock *sk)
 {
-	bool found;
+	return peercred_table_has(t, sk);
+}
 
-	rcu_read_lock();
-	found = peercred_table_find(t, sk);
-	rcu_read_unlock();
-	return found;
+/* Whether the rows holding @a and @b are one row, of these two socks. */
+static bool peercred_same_row(struct peercred_table *t, struct sock *a,
+			      struct sock *b)
+{
+	struct peercred_pin pa, pb;
+	bool same;
+
+	if (!peercred_table_lookup(t, a, &pa))
+		return false;
+	if (!peercred_table_lookup(t, b, &pb)) {
+		peercred_pin_put(&pa);
+		return false;
+	}
+	same = pa.sk[PEERCRED_CLI] == a && pa.sk[PEERCRED_SRV] == b &&
+	       pb.sk[PEERCRED_CLI] == a && pb.sk[PEERCRED_SRV] == b;
+	peercred_pin_put(&pa);
+	peercred_pin_put(&pb);
+	return same;
 }
 
 /* Release of either end removes the row, found from either end before. */
@@ -36,23 +51,21 @@ static void peercred_table_either_end(struct kunit *test)
 		peercred_kunit_pair(test, SOCK_SEQPACKET, &a, &b);
 		KUNIT_ASSERT_EQ(test, 0, peercred_table_record(&t, a->sk, b->sk,
 							       PEERCRED_ORIGIN_SOCKETPAIR));
-		KUNIT_EXPECT_EQ(test, atomic_read(&t.live), 1);
-		rcu_read_lock();
-		KUNIT_EXPECT_PTR_EQ(test, peercred_table_find(&t, a->sk),
-				    peercred_table_find(&t, b->sk));
-		rcu_read_unlock();
+		KUNIT_EXPECT_EQ(test, peercred_table_live(&t), 1UL);
+		KUNIT_EXPECT_TRUE(test, peercred_same_row(&t, a->sk, b->sk));
 
 		peercred_table_release_sk(&t, end ? b->sk : a->sk);
 		KUNIT_EXPECT_FALSE(test, peercred_has_row(&t, a->sk));
 		KUNIT_EXPECT_FALSE(test, peercred_has_row(&t, b->sk));
-		KUNIT_EXPECT_EQ(test, atomic_read(&t.live), 0);
+		KUNIT_EXPECT_EQ(test, peercred_table_live(&t), 0UL);
 		/* The other end's release finds nothing and changes nothing. */
 		peercred_table_release_sk(&t, end ? a->sk : b->sk);
-		KUNIT_EXPECT_EQ(test, atomic_long_read(&t.removed), (long)end + 1);
+		KUNIT_EXPECT_EQ(test, peercred_table_count(&t, PEERCRED_CNT_REMOVED),
+				(unsigned long)end + 1);
 		sock_release(a);
 		sock_release(b);
 	}
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&t.recorded), 2L);
+	KUNIT_EXPECT_EQ(test, peercred_table_count(&t, PEERCRED_CNT_RECORDED), 2UL);
 	peercred_table_destroy(&t);
 }
 
@@ -69,14 +82,14 @@ static void peercred_table_capacity(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 0, peercred_table_record(&t, a[0]->sk, b[0]->sk, 0));
 	KUNIT_EXPECT_EQ(test, 0, peercred_table_record(&t, a[1]->sk, b[1]->sk, 0));
 	KUNIT_EXPECT_EQ(test, -ENOSPC, peercred_table_record(&t, a[2]->sk, b[2]->sk, 0));
-	KUNIT_EXPECT_EQ(test, atomic_read(&t.live), 2);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&t.dropped), 1L);
+	KUNIT_EXPECT_EQ(test, peercred_table_live(&t), 2UL);
+	KUNIT_EXPECT_EQ(test, peercred_table_count(&t, PEERCRED_CNT_DROPPED_FULL), 1UL);
 	KUNIT_EXPECT_FALSE(test, peercred_has_row(&t, a[2]->sk));
 
 	peercred_table_release_sk(&t, b[0]->sk);
 	KUNIT_EXPECT_EQ(test, 0, peercred_table_record(&t, a[3]->sk, b[3]->sk, 0));
 	KUNIT_EXPECT_TRUE(test, peercred_has_row(&t, a[3]->sk));
-	KUNIT_EXPECT_EQ(test, atomic_read(&t.live), 2);
+	KUNIT_EXPECT_EQ(test, peercred_table_live(&t), 2UL);
 
 	peercred_table_destroy(&t);
 	for (i = 0; i < 4; i++) {
@@ -93,27 +106,55 @@ static void peercred_table_capacity(struct kunit *test)
 static void peercred_table_dead_end(struct kunit *test)
 {
 	struct peercred_table t;
-	struct peercred_row *row;
+	struct peercred_pin pin;
 	struct socket *a, *b;
 
 	KUNIT_ASSERT_EQ(test, 0, peercred_table_init(&t, 16));
 	peercred_kunit_pair(test, SOCK_STREAM, &a, &b);
 	KUNIT_ASSERT_EQ(test, 0, peercred_table_record(&t, a->sk, b->sk, 0));
-	rcu_read_lock();
-	row = peercred_table_find(&t, a->sk);
-	KUNIT_ASSERT_NOT_NULL(test, row);
-	KUNIT_EXPECT_FALSE(test, peercred_row_is_dead(row));
-	rcu_read_unlock();
+	KUNIT_ASSERT_TRUE(test, peercred_table_lookup(&t, a->sk, &pin));
+	KUNIT_EXPECT_FALSE(test, peercred_pin_is_dead(&pin));
+	peercred_pin_put(&pin);
 
 	sock_release(b);
-	rcu_read_lock();
-	row = peercred_table_find(&t, a->sk);
-	KUNIT_ASSERT_NOT_NULL(test, row);
-	KUNIT_EXPECT_TRUE(test, peercred_row_is_dead(row));
-	peercred_table_remove(&t, row);
-	rcu_read_unlock();
-	KUNIT_EXPECT_EQ(test, atomic_read(&t.live), 0);
+	KUNIT_ASSERT_TRUE(test, peercred_table_lookup(&t, a->sk, &pin));
+	KUNIT_EXPECT_TRUE(test, peercred_pin_is_dead(&pin));
+	peercred_table_remove_pinned(&t, &pin);
+	peercred_pin_put(&pin);
+	KUNIT_EXPECT_EQ(test, peercred_table_live(&t), 0UL);
+	KUNIT_EXPECT_FALSE(test, peercred_has_row(&t, a->sk));
 	sock_release(a);
+	peercred_table_destroy(&t);
+}
+
+/*
+ * References are taken and dropped in pairs, including the put a release
+ * must not do itself: a sock that is not the releasing sock's unix_peer()
+ * may be down to the row's reference, so its put waits for process context.
+ */
+static void peercred_table_refs_balance(struct kunit *test)
+{
+	struct peercred_table t;
+	struct socket *a, *b;
+	unsigned int ra, rb;
+
+	KUNIT_ASSERT_EQ(test, 0, peercred_table_init(&t, 16));
+	KUNIT_ASSERT_EQ(test, 0, sock_create_kern(&init_net, AF_UNIX, SOCK_STREAM, 0, &a));
+	KUNIT_ASSERT_EQ(test, 0, sock_create_kern(&init_net, AF_UNIX, SOCK_STREAM, 0, &b));
+	ra = refcount_read(&a->sk->sk_refcnt);
+	rb = refcount_read(&b->sk->sk_refcnt);
+	/* Not connected: b is no unix_peer() of a's. */
+	KUNIT_ASSERT_EQ(test, 0, peercred_table_record(&t, a->sk, b->sk, 0));
+	KUNIT_EXPECT_EQ(test, refcount_read(&a->sk->sk_refcnt), ra + 1);
+	KUNIT_EXPECT_EQ(test, refcount_read(&b->sk->sk_refcnt), rb + 1);
+	peercred_table_release_sk(&t, a->sk);
+	KUNIT_EXPECT_EQ(test, refcount_read(&a->sk->sk_refcnt), ra);
+	KUNIT_EXPECT_EQ(test, peercred_table_count(&t, PEERCRED_CNT_DEFERRED_PUTS), 1UL);
+	flush_work(&t.put_work);
+	KUNIT_EXPECT_EQ(test, refcount_read(&b->sk->sk_refcnt), rb);
+	KUNIT_EXPECT_EQ(test, peercred_table_live(&t), 0UL);
+	sock_release(a);
+	sock_release(b);
 	peercred_table_destroy(&t);
 }
 
@@ -155,34 +196,37 @@ err:
 	return 0;
 }
 
-/* What a /proc reader does to a row: follow its socks and creds. */
-static void peercred_stress_touch(struct peercred_table *t, struct peercred_row *row)
-{
-	if (peercred_row_lock(t, row) && !peercred_row_is_dead(row))
-		(void)READ_ONCE(row->side[PEERCRED_CLI].cred->euid);
-	peercred_row_unlock(t, row);
-}
-
-/* Walks every row as /proc/peercred does, until the writers are done. */
+/*
+ * Walks every row as /proc/peercred does (pin a bucket, take both ends'
+ * snapshots, follow the creds), until the writers are done.
+ */
 static int peercred_stress_reader(struct peercred_table *t,
 				  struct peercred_stress *w, int nw)
 {
-	struct peercred_side *side;
-	unsigned int i;
+	struct peercred_pins p = {};
+	struct peercred_conn c;
+	unsigned int i, j;
 	int n, walks = 0, left;
 
 	do {
 		left = 0;
 		for (n = 0; n < nw; n++)
 			left += !completion_done(&w[n].done);
-		rcu_read_lock();
-		for (i = 0; i < peercred_table_buckets(t); i++)
-			hlist_for_each_entry_rcu(side, &t->hash[PEERCRED_SRV][i].head, node)
-				peercred_stress_touch(t, peercred_side_row(side, PEERCRED_SRV));
-		rcu_read_unlock();
+		for (i = 0; i < peercred_table_buckets(t); i++) {
+			if (peercred_pins_fill(t, i, &p))
+				break;
+			for (j = 0; j < p.n; j++) {
+				if (peercred_conn_get(&c, &p.pin[j]))
+					continue;
+				(void)READ_ONCE(c.side[PEERCRED_CLI].cred->euid);
+				peercred_conn_put(&c);
+			}
+		}
+		peercred_pins_drop(&p);
 		walks++;
 		cond_resched();
 	} while (left);
+	peercred_pins_free(&p);
 	return walks;
 }
 
@@ -208,9 +252,9 @@ static void peercred_table_concurrent(struct kunit *test)
 		wait_for_completion(&w[i].done);
 		KUNIT_EXPECT_EQ(test, w[i].errors, 0);
 	}
-	KUNIT_EXPECT_EQ(test, atomic_read(&t.live), 0);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&t.recorded), 1200L);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&t.removed), 1200L);
+	KUNIT_EXPECT_EQ(test, peercred_table_live(&t), 0UL);
+	KUNIT_EXPECT_EQ(test, peercred_table_count(&t, PEERCRED_CNT_RECORDED), 1200UL);
+	KUNIT_EXPECT_EQ(test, peercred_table_count(&t, PEERCRED_CNT_REMOVED), 1200UL);
 	peercred_table_destroy(&t);
 }
 
@@ -218,6 +262,7 @@ static struct kunit_case peercred_table_cases[] = {
 	KUNIT_CASE(peercred_table_either_end),
 	KUNIT_CASE(peercred_table_capacity),
 	KUNIT_CASE(peercred_table_dead_end),
+	KUNIT_CASE(peercred_table_refs_balance),
 	KUNIT_CASE(peercred_table_concurrent),
 	{}
 };

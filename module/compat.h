@@ -21,6 +21,18 @@ static inline u64 peercred_cap_u64(kernel_cap_t cap)
 }
 
 /*
+ * The size of each netns's AF_UNIX hash, which the load-time walk reads:
+ * 256 buckets of bound socks and 256 of unbound ones since 5.14; 6.15 took
+ * the macro out of the public headers, not the layout.
+ */
+#ifdef PEERCRED_HAVE_PUBLIC_UNIX_HASH_SIZE
+#include <net/af_unix.h>
+#define PEERCRED_UNIX_HASH_SIZE	UNIX_HASH_SIZE
+#else
+#define PEERCRED_UNIX_HASH_SIZE	(256 * 2)
+#endif
+
+/*
  * Internals are exported (EXPORT_SYMBOL_IF_KUNIT) only when the target has
  * KUnit, for the test module; without KUnit the macro is empty.
  */

@@ -17,3 +17,9 @@ endif
 ifneq ($(shell grep -s 'struct unix_table' $(srctree)/include/net/netns/unix.h),)
 ccflags-y += -DPEERCRED_HAVE_UNIX_NETNS_TABLE
 endif
+
+# 6.15 moved UNIX_HASH_SIZE into net/unix/af_unix.h, which headers packages
+# do not ship.
+ifneq ($(shell grep -s 'define UNIX_HASH_SIZE' $(srctree)/include/net/af_unix.h),)
+ccflags-y += -DPEERCRED_HAVE_PUBLIC_UNIX_HASH_SIZE
+endif

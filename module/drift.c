@@ -44,7 +44,7 @@ static bool peercred_ids_equal(const struct cred *a, const struct cred *b)
 
 /*
  * Letters for @side into @buf (PEERCRED_DRIFT_LEN bytes), "-" for none.
- * The caller holds the row's references (peercred_row_lock()).
+ * The caller holds @side's references (peercred_conn_get()).
  */
 const char *peercred_drift(char *buf, const struct peercred_side *side,
 			   struct pid_namespace *pns)

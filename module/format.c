@@ -19,6 +19,7 @@
 
 #include "compat.h"
 #include "peercred.h"
+#include "snapshot.h"
 
 /* Whitespace and backslash would break the columns; octal like /proc/mounts. */
 #define PEERCRED_ESC_FLAGS	(ESCAPE_OCTAL | ESCAPE_NAP | ESCAPE_APPEND)
@@ -42,11 +43,22 @@ static const char * const peercred_origin_names[] = {
 	[PEERCRED_ORIGIN_PREEXISTING] = "preexisting",
 };
 
-/* comm escaped into @buf (4 bytes per source byte at worst), "-" if empty. */
-static const char *peercred_comm(char *buf, size_t size, const char *comm)
+/*
+ * The name of the snapshot's thread group now, escaped into @buf (4 bytes
+ * per source byte at worst); "-" once it has exited.
+ */
+static const char *peercred_comm(char *buf, size_t size,
+				 const struct peercred_side *side)
 {
+	char comm[TASK_COMM_LEN] = "";
+	struct task_struct *task;
 	int n;
 
+	rcu_read_lock();
+	task = pid_task(side->pid, PIDTYPE_TGID);
+	if (task)
+		strscpy(comm, task->comm, sizeof(comm));
+	rcu_read_unlock();
 	if (!comm[0])
 		return "-";
 	n = string_escape_mem(comm, strnlen(comm, TASK_COMM_LEN), buf, size - 1,
@@ -127,20 +139,20 @@ static void peercred_format_side(struct seq_file *m,
 {
 	char comm[4 * TASK_COMM_LEN], drift[PEERCRED_DRIFT_LEN];
 
-	seq_printf(m, " %8lu %7d %7u %7u %-15s %-9s", sock_i_ino(side->sk),
+	seq_printf(m, " %8llu %7d %7u %7u %-15s %-9s", (u64)sock_i_ino(side->sk),
 		   pid_nr_ns(side->pid, pns), peercred_euid(side->cred, uns),
 		   peercred_egid(side->cred, uns),
-		   peercred_comm(comm, sizeof(comm), side->comm),
+		   peercred_comm(comm, sizeof(comm), side),
 		   peercred_drift(drift, side, pns));
 }
 
 /* An accepted sock has no inode until accept() grafts it. */
-static const char *peercred_flags(const struct peercred_row *row)
+static const char *peercred_flags(const struct peercred_conn *row)
 {
 	return row->side[PEERCRED_SRV].sk->sk_socket ? "-" : "p";
 }
 
-void peercred_format_row(struct seq_file *m, const struct peercred_row *row,
+void peercred_format_row(struct seq_file *m, const struct peercred_conn *row,
 			 struct user_namespace *uns, struct pid_namespace *pns)
 {
 	const struct peercred_side *srv = &row->side[PEERCRED_SRV];
@@ -188,7 +200,7 @@ static void peercred_format_cred(struct seq_file *m, const char *who,
 }
 
 /* One "key:\tvalue" block per connection, /proc/<pid>/status style. */
-void peercred_format_detail(struct seq_file *m, const struct peercred_row *row,
+void peercred_format_detail(struct seq_file *m, const struct peercred_conn *row,
 			    struct user_namespace *uns,
 			    struct pid_namespace *pns)
 {
@@ -207,10 +219,10 @@ void peercred_format_detail(struct seq_file *m, const struct peercred_row *row,
 	for (i = 0; i < PEERCRED_SIDES; i++) {
 		const struct peercred_side *side = &row->side[i];
 
-		seq_printf(m, "%s_ino:\t%lu\n%s_pid:\t%d\n%s_comm:\t%s\n%s_drift:\t%s\n",
-			   who[i], sock_i_ino(side->sk),
+		seq_printf(m, "%s_ino:\t%llu\n%s_pid:\t%d\n%s_comm:\t%s\n%s_drift:\t%s\n",
+			   who[i], (u64)sock_i_ino(side->sk),
 			   who[i], pid_nr_ns(side->pid, pns),
-			   who[i], peercred_comm(comm, sizeof(comm), side->comm),
+			   who[i], peercred_comm(comm, sizeof(comm), side),
 			   who[i], peercred_drift(drift, side, pns));
 		peercred_format_cred(m, who[i], side->cred, uns);
 	}

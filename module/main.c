@@ -29,12 +29,9 @@ static int __init peercred_init(void)
 {
 	int err;
 
-	err = peercred_table_cache_init();
-	if (err)
-		return err;
 	err = peercred_table_init(&peercred_table, peercred_max_rows);
 	if (err)
-		goto err_cache;
+		return err;
 	err = peercred_probes_register(&peercred_table);
 	if (err)
 		goto err_table;
@@ -43,17 +40,17 @@ static int __init peercred_init(void)
 	if (err)
 		goto err_probes;
 
-	pr_info("tracking AF_UNIX connections (max_rows=%u)%s\n",
-		peercred_max_rows,
-		IS_ENABLED(CONFIG_KPROBES) ? "" : "; no kprobes: test build, nothing is fed");
+	if (!IS_ENABLED(CONFIG_KPROBES))
+		pr_info("no kprobes: a test build, nothing feeds the table\n");
+	else if (!peercred_probes_fire())
+		pr_warn("the probes are registered but do not fire (is sysctl kernel.ftrace_enabled 0?): new connections are not recorded\n");
+	pr_info("tracking AF_UNIX connections (max_rows=%u)\n", peercred_max_rows);
 	return 0;
 
 err_probes:
 	peercred_probes_unregister();
 err_table:
 	peercred_table_destroy(&peercred_table);
-err_cache:
-	peercred_table_cache_exit();
 	return err;
 }
 
@@ -62,7 +59,6 @@ static void __exit peercred_exit(void)
 	peercred_proc_exit();
 	peercred_probes_unregister();
 	peercred_table_destroy(&peercred_table);
-	peercred_table_cache_exit();
 }
 
 module_init(peercred_init);

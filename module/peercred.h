@@ -7,6 +7,7 @@
 #include <linux/types.h>
 #include <net/sock.h>
 
+#include "snapshot.h"
 #include "table.h"
 
 struct pid_namespace;
@@ -27,9 +28,9 @@ int peercred_max_rows_parse(const char *val, unsigned int *out);
 
 /* format.c: one row as text, for a reader in (uns, pns) */
 void peercred_format_header(struct seq_file *m);
-void peercred_format_row(struct seq_file *m, const struct peercred_row *row,
+void peercred_format_row(struct seq_file *m, const struct peercred_conn *row,
 			 struct user_namespace *uns, struct pid_namespace *pns);
-void peercred_format_detail(struct seq_file *m, const struct peercred_row *row,
+void peercred_format_detail(struct seq_file *m, const struct peercred_conn *row,
 			    struct user_namespace *uns,
 			    struct pid_namespace *pns);
 
@@ -54,6 +55,7 @@ void peercred_proc_exit(void);
 int peercred_probes_register(struct peercred_table *t);
 void peercred_probes_unregister(void);
 void peercred_probes_show(struct seq_file *m);
+bool peercred_probes_fire(void);
 #else
 /* UML and other kprobe-less test kernels: the table is fed by KUnit only. */
 static inline int peercred_probes_register(struct peercred_table *t)
@@ -63,6 +65,10 @@ static inline int peercred_probes_register(struct peercred_table *t)
 
 static inline void peercred_probes_unregister(void) {}
 static inline void peercred_probes_show(struct seq_file *m) {}
+static inline bool peercred_probes_fire(void)
+{
+	return false;
+}
 #endif
 
 #endif /* PEERCRED_H */

@@ -1,16 +1,29 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The probes, and nothing else: each hands the socks to the table. They run
- * in atomic context, so they only take spinlocks and allocate GFP_ATOMIC.
- * Entry handlers take no references: if we are unregistered between a
- * function's entry and its return, nothing is left to undo.
+ * The probes, and nothing else: each hands socks to the table. They run
+ * with preemption disabled, so they only do what table.c allows there (raw
+ * spinlocks, no allocation; see its header).
+ *
+ * Every probe is a plain kprobe at a function's entry, through ftrace: no
+ * kretprobe instance is held while connect() sleeps for backlog room, so
+ * connections parked by one user cannot starve the recording of others.
+ * connect() is caught at its LSM check, security_unix_stream_connect(),
+ * which it calls after any wait, with both of the new connection's socks;
+ * past that check nothing in unix_stream_connect() fails. If an LSM says
+ * no, the new sock is released, and the release probe takes the row away.
+ *
+ * The attach method (kprobes on ftrace) lives in the last part of this
+ * file: an architecture without KPROBES_ON_FTRACE needs a new one there,
+ * behind peercred_probes_register(), and nothing else.
  */
 
 #include <linux/kprobes.h>
+#include <linux/mutex.h>
 #include <linux/net.h>
 #include <linux/ptrace.h>
 #include <linux/seq_file.h>
 #include <net/af_unix.h>
+#include <net/net_namespace.h>
 #include <net/sock.h>
 
 #include "compat.h"
@@ -19,85 +32,53 @@
 
 static struct peercred_table *peercred_probe_table;
 
-struct peercred_connect_data {
-	struct socket *sock;
-	bool after_walk;
-};
-
-struct peercred_socketpair_data {
-	struct socket *socka;
-	struct socket *sockb;
-	bool after_walk;
-};
+/* The socketpair of peercred_probes_fire(), and whether its probe saw it. */
+static struct socket *peercred_canary;
+static bool peercred_canary_seen;
+static DEFINE_MUTEX(peercred_canary_lock);
 
 /*
  * A connection begun after the load-time walk was over cannot be in the
  * table yet: record it without looking (the common case). One begun
  * earlier may have been found by the walk.
  */
-static void peercred_probe_record(bool after_walk, struct sock *cli,
-				  struct sock *srv, enum peercred_origin origin)
+static void peercred_probe_record(struct sock *cli, struct sock *srv,
+				  enum peercred_origin origin)
 {
-	if (after_walk)
-		peercred_table_record_new(peercred_probe_table, cli, srv, origin);
+	struct peercred_table *t = peercred_probe_table;
+
+	if (peercred_table_walked(t))
+		peercred_table_record_new(t, cli, srv, origin);
 	else
-		peercred_table_record(peercred_probe_table, cli, srv, origin);
+		peercred_table_record(t, cli, srv, origin);
 }
 
-/* unix_stream_connect(sock, uaddr, addr_len, flags): both stream and seqpacket. */
-static int peercred_connect_entry(struct kretprobe_instance *ri,
-				  struct pt_regs *regs)
+/* security_unix_stream_connect(sk, other, newsk): stream and seqpacket. */
+static int peercred_connect_pre(struct kprobe *kp, struct pt_regs *regs)
 {
-	struct peercred_connect_data *d = (void *)ri->data;
+	struct sock *sk = (struct sock *)regs_get_kernel_argument(regs, 0);
+	struct sock *newsk = (struct sock *)regs_get_kernel_argument(regs, 2);
 
-	d->sock = (struct socket *)regs_get_kernel_argument(regs, 0);
-	d->after_walk = peercred_table_walked(peercred_probe_table);
+	if (peercred_tracked_type(sk))
+		peercred_probe_record(sk, newsk, PEERCRED_ORIGIN_CONNECT);
 	return 0;
 }
 
-static int peercred_connect_return(struct kretprobe_instance *ri,
-				   struct pt_regs *regs)
+/*
+ * unix_socketpair(socka, sockb): neither sock is reachable by anyone else
+ * yet; if it fails, both are released, and so is their row.
+ */
+static int peercred_socketpair_pre(struct kprobe *kp, struct pt_regs *regs)
 {
-	struct peercred_connect_data *d = (void *)ri->data;
-	struct sock *sk, *newsk;
+	struct socket *a = (struct socket *)regs_get_kernel_argument(regs, 0);
+	struct socket *b = (struct socket *)regs_get_kernel_argument(regs, 1);
 
-	/* The creds are attached late in the function: only success counts. */
-	if (regs_return_value(regs))
+	if (unlikely(a == READ_ONCE(peercred_canary))) {
+		WRITE_ONCE(peercred_canary_seen, true);
 		return 0;
-	/* The caller's file reference keeps sock and sk alive until we return. */
-	sk = d->sock->sk;
-	if (!sk || !peercred_tracked_type(sk))
-		return 0;
-	newsk = unix_peer_get(sk);
-	if (!newsk)
-		return 0;
-	peercred_probe_record(d->after_walk, sk, newsk, PEERCRED_ORIGIN_CONNECT);
-	/* Not the last reference: sk's unix_peer holds one until sk dies. */
-	sock_put(newsk);
-	return 0;
-}
-
-/* unix_socketpair(socka, sockb) */
-static int peercred_socketpair_entry(struct kretprobe_instance *ri,
-				     struct pt_regs *regs)
-{
-	struct peercred_socketpair_data *d = (void *)ri->data;
-
-	d->socka = (struct socket *)regs_get_kernel_argument(regs, 0);
-	d->sockb = (struct socket *)regs_get_kernel_argument(regs, 1);
-	d->after_walk = peercred_table_walked(peercred_probe_table);
-	return 0;
-}
-
-static int peercred_socketpair_return(struct kretprobe_instance *ri,
-				      struct pt_regs *regs)
-{
-	struct peercred_socketpair_data *d = (void *)ri->data;
-
-	if (regs_return_value(regs) || !peercred_tracked_type(d->socka->sk))
-		return 0;
-	peercred_probe_record(d->after_walk, d->socka->sk, d->sockb->sk,
-			      PEERCRED_ORIGIN_SOCKETPAIR);
+	}
+	if (peercred_tracked_type(a->sk))
+		peercred_probe_record(a->sk, b->sk, PEERCRED_ORIGIN_SOCKETPAIR);
 	return 0;
 }
 
@@ -109,22 +90,19 @@ static int peercred_release_pre(struct kprobe *kp, struct pt_regs *regs)
 {
 	struct sock *sk = (struct sock *)regs_get_kernel_argument(regs, 0);
 
-	peercred_table_release_sk(peercred_probe_table, sk);
+	if (peercred_tracked_type(sk))
+		peercred_table_release_sk(peercred_probe_table, sk);
 	return 0;
 }
 
-static struct kretprobe peercred_connect_probe = {
-	.kp.symbol_name = "unix_stream_connect",
-	.entry_handler = peercred_connect_entry,
-	.handler = peercred_connect_return,
-	.data_size = sizeof(struct peercred_connect_data),
+static struct kprobe peercred_connect_probe = {
+	.symbol_name = "security_unix_stream_connect",
+	.pre_handler = peercred_connect_pre,
 };
 
-static struct kretprobe peercred_socketpair_probe = {
-	.kp.symbol_name = "unix_socketpair",
-	.entry_handler = peercred_socketpair_entry,
-	.handler = peercred_socketpair_return,
-	.data_size = sizeof(struct peercred_socketpair_data),
+static struct kprobe peercred_socketpair_probe = {
+	.symbol_name = "unix_socketpair",
+	.pre_handler = peercred_socketpair_pre,
 };
 
 static struct kprobe peercred_release_probe = {
@@ -138,29 +116,43 @@ static struct kprobe peercred_release_probe = {
  */
 static struct peercred_probe peercred_probes[] = {
 	{ .kp = &peercred_release_probe },
-	{ .kp = &peercred_connect_probe.kp, .krp = &peercred_connect_probe },
-	{ .kp = &peercred_socketpair_probe.kp, .krp = &peercred_socketpair_probe },
+	{ .kp = &peercred_connect_probe },
+	{ .kp = &peercred_socketpair_probe },
 };
 
-static void peercred_probe_unregister(struct peercred_probe *p)
+/*
+ * Whether the probes fire. They register fine and never run when ftrace is
+ * off (sysctl kernel.ftrace_enabled=0), and nothing else would say so: make
+ * a kernel socketpair and see whether its probe saw it.
+ */
+bool peercred_probes_fire(void)
 {
-	if (p->krp)
-		unregister_kretprobe(p->krp);
-	else
-		unregister_kprobe(p->kp);
+	struct socket *a, *b;
+	bool seen = false;
+
+	if (sock_create_kern(&init_net, AF_UNIX, SOCK_STREAM, 0, &a))
+		return false;
+	if (sock_create_kern(&init_net, AF_UNIX, SOCK_STREAM, 0, &b))
+		goto out_a;
+	mutex_lock(&peercred_canary_lock);
+	WRITE_ONCE(peercred_canary_seen, false);
+	WRITE_ONCE(peercred_canary, a);
+	if (!a->ops->socketpair(a, b))
+		seen = READ_ONCE(peercred_canary_seen);
+	WRITE_ONCE(peercred_canary, NULL);
+	mutex_unlock(&peercred_canary_lock);
+	sock_release(b);
+out_a:
+	sock_release(a);
+	return seen;
 }
+
+/* The attach method: kprobes through ftrace. */
 
 static int peercred_probe_register(struct peercred_probe *p)
 {
-	int err;
+	int err = register_kprobe(p->kp);
 
-	if (p->krp) {
-		/* connect() may sleep for backlog room: many can be in flight. */
-		p->krp->maxactive = max_t(int, 64, 8 * num_possible_cpus());
-		err = register_kretprobe(p->krp);
-	} else {
-		err = register_kprobe(p->kp);
-	}
 	if (err) {
 		pr_err("cannot probe %s: %d%s\n", p->kp->symbol_name, err,
 		       err == -ENOENT || err == -EINVAL ?
@@ -170,14 +162,14 @@ static int peercred_probe_register(struct peercred_probe *p)
 	}
 	/*
 	 * An int3 probe runs its handler in NMI-like context, where the table's
-	 * spinlocks and call_rcu() have no business (lockdep says so). Entry
-	 * probes go through ftrace wherever KPROBES_ON_FTRACE is set, as on
-	 * every Debian kernel; anywhere else, refuse rather than risk it.
+	 * locks have no business (lockdep says so). Entry probes go through
+	 * ftrace wherever KPROBES_ON_FTRACE is set, as on every Debian x86
+	 * kernel; anywhere else, refuse rather than risk it.
 	 */
 	if (!(p->kp->flags & KPROBE_FLAG_FTRACE)) {
 		pr_err("cannot probe %s through ftrace (needs CONFIG_KPROBES_ON_FTRACE)\n",
 		       p->kp->symbol_name);
-		peercred_probe_unregister(p);
+		unregister_kprobe(p->kp);
 		return -EOPNOTSUPP;
 	}
 	return 0;
@@ -197,7 +189,7 @@ int peercred_probe_set_register(struct peercred_probe *set, int n)
 
 err_unwind:
 	while (i--)
-		peercred_probe_unregister(&set[i]);
+		unregister_kprobe(set[i].kp);
 	return err;
 }
 EXPORT_SYMBOL_IF_KUNIT(peercred_probe_set_register);
@@ -206,7 +198,7 @@ EXPORT_SYMBOL_IF_KUNIT(peercred_probe_set_register);
 void peercred_probe_set_unregister(struct peercred_probe *set, int n)
 {
 	while (n--)
-		peercred_probe_unregister(&set[n]);
+		unregister_kprobe(set[n].kp);
 }
 EXPORT_SYMBOL_IF_KUNIT(peercred_probe_set_unregister);
 
@@ -226,12 +218,8 @@ void peercred_probes_show(struct seq_file *m)
 {
 	int i;
 
-	for (i = 0; i < ARRAY_SIZE(peercred_probes); i++) {
-		struct peercred_probe *p = &peercred_probes[i];
-		unsigned long missed = p->kp->nmissed;
-
-		if (p->krp)
-			missed += p->krp->nmissed;
-		seq_printf(m, "missed_%s %lu\n", p->kp->symbol_name, missed);
-	}
+	seq_printf(m, "probes_firing %d\n", peercred_probes_fire());
+	for (i = 0; i < ARRAY_SIZE(peercred_probes); i++)
+		seq_printf(m, "missed_%s %lu\n", peercred_probes[i].kp->symbol_name,
+			   peercred_probes[i].kp->nmissed);
 }

@@ -5,8 +5,7 @@
 #include <linux/kprobes.h>
 
 struct peercred_probe {
-	struct kprobe *kp;		/* the kprobe, or the kretprobe's own */
-	struct kretprobe *krp;		/* NULL for a plain kprobe */
+	struct kprobe *kp;
 };
 
 int peercred_probe_set_register(struct peercred_probe *set, int n);

@@ -3,12 +3,15 @@
  * /proc/peercred (one line per connection), /proc/peercred_detail (one block
  * per connection) and /proc/peercred_stats (counters).
  *
- * Readers walk the SRV hash under RCU. The seq_file position encodes
- * (bucket, offset in bucket) as /proc/net/unix does, so a read that resumes
- * after a full buffer finds its place in O(chain), not O(rows): reading the
- * whole table stays linear however many read() calls it takes. Unlike
- * /proc/net/unix, a resumed read does not skip a row when rows before it
- * went away meanwhile (see peercred_seq_start()).
+ * A reader goes bucket by bucket: it pins every row of one bucket at once
+ * (their socks, referenced, under the bucket's raw lock for the length of
+ * one chain), then shows them from process context, where taking each
+ * sock's sk_peer_lock is allowed on every kernel. No lock and no RCU read
+ * section is held across show() or between read() calls, so a reader
+ * cannot stall anyone, however large the table. The seq_file position is
+ * (bucket, index among the pinned rows): a read() that resumes after a
+ * full buffer continues from the same pinned set, so no row that was
+ * there when its bucket was pinned is skipped or shown twice.
  */
 
 #include <linux/capability.h>
@@ -17,6 +20,7 @@
 #include <linux/nsproxy.h>
 #include <linux/pid_namespace.h>
 #include <linux/proc_fs.h>
+#include <linux/sched.h>
 #include <linux/seq_file.h>
 #include <net/net_namespace.h>
 #include <net/sock.h>
@@ -25,8 +29,8 @@
 #include "peercred.h"
 
 #define PEERCRED_POS_BUCKET(pos)	((pos) >> 32)
-#define PEERCRED_POS_OFFSET(pos)	((pos) & 0xffffffffULL)
-#define PEERCRED_POS(bucket, offset)	(((loff_t)(bucket) << 32) | (offset))
+#define PEERCRED_POS_INDEX(pos)		((pos) & 0xffffffffULL)
+#define PEERCRED_POS(bucket, index)	(((loff_t)(bucket) << 32) | (index))
 
 static struct peercred_table *peercred_seq_table(struct seq_file *m)
 {
@@ -51,59 +55,10 @@ struct peercred_seq_state {
 	kuid_t euid;
 	struct net *net;
 	struct pid_namespace *pns;
-	/* The row last returned and its position; the row is compared only. */
-	struct peercred_row *last;
-	loff_t last_pos;
+	struct peercred_pins pins;	/* the rows of one bucket */
+	unsigned long bucket;		/* which, while pinned is true */
+	bool pinned;
 };
-
-static struct peercred_row *peercred_seq_emit(struct peercred_seq_state *st,
-					      struct peercred_side *side,
-					      unsigned long bucket,
-					      unsigned long offset, loff_t *pos)
-{
-	*pos = PEERCRED_POS(bucket, offset);
-	st->last = peercred_side_row(side, PEERCRED_SRV);
-	st->last_pos = *pos;
-	return st->last;
-}
-
-/* The first row after the first @skip of @bucket, or in a later bucket. */
-static struct peercred_row *peercred_seq_find(struct seq_file *m,
-					      unsigned long bucket,
-					      unsigned long skip, loff_t *pos)
-{
-	struct peercred_table *t = peercred_seq_table(m);
-	struct peercred_side *side;
-	unsigned long n;
-
-	for (; bucket < peercred_table_buckets(t); bucket++, skip = 0) {
-		n = 0;
-		hlist_for_each_entry_rcu(side, &t->hash[PEERCRED_SRV][bucket].head,
-					 node) {
-			if (n++ < skip)
-				continue;
-			return peercred_seq_emit(m->private, side, bucket, n, pos);
-		}
-	}
-	*pos = PEERCRED_POS(bucket, 0);
-	return NULL;
-}
-
-/* Where @row is in @bucket now, counting from 1; 0 if it is gone. */
-static unsigned long peercred_seq_index(struct peercred_table *t,
-					unsigned long bucket,
-					const struct peercred_row *row)
-{
-	struct peercred_side *side;
-	unsigned long n = 0;
-
-	hlist_for_each_entry_rcu(side, &t->hash[PEERCRED_SRV][bucket].head, node) {
-		n++;
-		if (peercred_side_row(side, PEERCRED_SRV) == row)
-			return n;
-	}
-	return 0;
-}
 
 static int peercred_seq_open(struct file *file,
 			     const struct seq_operations *ops)
@@ -126,102 +81,110 @@ static int peercred_seq_release(struct inode *inode, struct file *file)
 	struct seq_file *m = file->private_data;
 	struct peercred_seq_state *st = m->private;
 
+	peercred_pins_free(&st->pins);
 	put_pid_ns(st->pns);
 	put_net(st->net);
 	return seq_release_private(inode, file);
 }
 
-/*
- * A read() resumes at *pos: the row where the last one stopped, or the one
- * after it. Found by its address while it is still there, since offsets
- * shift when rows before it go; by offset only when it went itself.
- */
-static void *peercred_seq_start(struct seq_file *m, loff_t *pos)
-	__acquires(RCU)
+/* The row at @index of @bucket, or the first of a later bucket. */
+static void *peercred_seq_find(struct seq_file *m, unsigned long bucket,
+			       unsigned long index, loff_t *pos)
 {
+	struct peercred_table *t = peercred_seq_table(m);
 	struct peercred_seq_state *st = m->private;
-	unsigned long bucket = PEERCRED_POS_BUCKET(*pos);
-	unsigned long offset = PEERCRED_POS_OFFSET(*pos);
-	unsigned long k;
+	int err;
 
-	rcu_read_lock();
-	if (!*pos)
-		return SEQ_START_TOKEN;
-	if (st->last && bucket == PEERCRED_POS_BUCKET(st->last_pos) &&
-	    bucket < peercred_table_buckets(peercred_seq_table(m))) {
-		k = peercred_seq_index(peercred_seq_table(m), bucket, st->last);
-		if (k && *pos == st->last_pos)
-			return peercred_seq_find(m, bucket, k - 1, pos);
-		if (k && *pos == st->last_pos + 1)
-			return peercred_seq_find(m, bucket, k, pos);
+	for (; bucket < peercred_table_buckets(t); bucket++, index = 0) {
+		if (!st->pinned || st->bucket != bucket) {
+			st->pinned = false;
+			err = peercred_pins_fill(t, bucket, &st->pins);
+			if (err)
+				return ERR_PTR(err);
+			st->bucket = bucket;
+			st->pinned = true;
+		}
+		if (index < st->pins.n) {
+			*pos = PEERCRED_POS(bucket, index + 1);
+			return &st->pins.pin[index];
+		}
+		if (!(bucket & 255))
+			cond_resched();
 	}
-	return peercred_seq_find(m, bucket, offset ? offset - 1 : 0, pos);
+	peercred_pins_drop(&st->pins);
+	st->pinned = false;
+	*pos = PEERCRED_POS(bucket, 0);
+	return NULL;
 }
 
-/* Within one read(), the next row is the current one's successor. */
+/* Position 0 is the header; rows are (bucket, 1 + index). */
+static void *peercred_seq_start(struct seq_file *m, loff_t *pos)
+{
+	struct peercred_seq_state *st = m->private;
+
+	/* A read from the top (a new one, or after lseek(0)) pins afresh. */
+	if (!*pos) {
+		st->pinned = false;
+		return SEQ_START_TOKEN;
+	}
+	if (!PEERCRED_POS_INDEX(*pos))
+		return NULL;
+	return peercred_seq_find(m, PEERCRED_POS_BUCKET(*pos),
+				 PEERCRED_POS_INDEX(*pos) - 1, pos);
+}
+
 static void *peercred_seq_next(struct seq_file *m, void *v, loff_t *pos)
 {
-	struct peercred_row *row = v;
-	struct peercred_side *next;
-	unsigned long bucket = PEERCRED_POS_BUCKET(*pos);
-
-	/* Position 0 is the header; the first row is (bucket 0, offset 1). */
 	if (v == SEQ_START_TOKEN)
 		return peercred_seq_find(m, 0, 0, pos);
-	next = hlist_entry_safe(rcu_dereference(hlist_next_rcu(&row->side[PEERCRED_SRV].node)),
-				struct peercred_side, node);
-	if (next)
-		return peercred_seq_emit(m->private, next, bucket,
-					 PEERCRED_POS_OFFSET(*pos) + 1, pos);
-	return peercred_seq_find(m, bucket + 1, 0, pos);
+	return peercred_seq_find(m, PEERCRED_POS_BUCKET(*pos),
+				 PEERCRED_POS_INDEX(*pos), pos);
 }
 
 static void peercred_seq_stop(struct seq_file *m, void *v)
-	__releases(RCU)
 {
-	rcu_read_unlock();
 }
 
-/* Caller holds the row's references (peercred_row_lock). */
 static bool peercred_seq_visible(const struct peercred_seq_state *st,
-				 const struct peercred_row *row)
+				 const struct peercred_conn *c)
 {
 	int i;
 
 	if (st->all)
 		return true;
-	if (!net_eq(sock_net(row->side[PEERCRED_SRV].sk), st->net))
+	if (!net_eq(sock_net(c->side[PEERCRED_SRV].sk), st->net))
 		return false;
 	if (st->net_admin)
 		return true;
 	for (i = 0; i < PEERCRED_SIDES; i++)
-		if (row->side[i].cred && uid_eq(row->side[i].cred->euid, st->euid))
+		if (uid_eq(c->side[i].cred->euid, st->euid))
 			return true;
 	return false;
 }
 
 /*
- * Format one row with its references pinned (the SRV bucket lock); a row
- * whose sock died unseen by the release probe is reaped instead.
+ * Format one pinned row with both ends' snapshots taken; a row whose sock
+ * died unseen by the release probe is reaped instead, and one still being
+ * made is left for a later read.
  */
-static int peercred_seq_format(struct seq_file *m, struct peercred_row *row,
+static int peercred_seq_format(struct seq_file *m, struct peercred_pin *pin,
 			       void (*format)(struct seq_file *m,
-					      const struct peercred_row *row,
+					      const struct peercred_conn *c,
 					      struct user_namespace *uns,
 					      struct pid_namespace *pns))
 {
-	struct peercred_table *t = peercred_seq_table(m);
 	struct peercred_seq_state *st = m->private;
-	bool dead = false;
+	struct peercred_conn c;
 
-	if (peercred_row_lock(t, row)) {
-		dead = peercred_row_is_dead(row);
-		if (!dead && peercred_seq_visible(st, row))
-			format(m, row, seq_user_ns(m), st->pns);
+	if (peercred_pin_is_dead(pin)) {
+		peercred_table_remove_pinned(peercred_seq_table(m), pin);
+		return 0;
 	}
-	peercred_row_unlock(t, row);
-	if (dead)
-		peercred_table_remove(t, row);
+	if (peercred_conn_get(&c, pin))
+		return 0;
+	if (peercred_seq_visible(st, &c))
+		format(m, &c, seq_user_ns(m), st->pns);
+	peercred_conn_put(&c);
 	return 0;
 }
 
@@ -283,11 +246,14 @@ static const struct proc_ops peercred_detail_proc_ops = {
 static int peercred_stats_show(struct seq_file *m, void *v)
 {
 	struct peercred_table *t = m->private;
+	unsigned long full = peercred_table_count(t, PEERCRED_CNT_DROPPED_FULL);
 
-	seq_printf(m, "live %d\nmax_rows %u\nrecorded %ld\nremoved %ld\ndropped %ld\n",
-		   atomic_read(&t->live), t->max_rows,
-		   atomic_long_read(&t->recorded), atomic_long_read(&t->removed),
-		   atomic_long_read(&t->dropped));
+	seq_printf(m, "live %lu\nmax_rows %u\nrecorded %lu\nremoved %lu\ndropped %lu\n",
+		   peercred_table_live(t), t->max_rows,
+		   peercred_table_count(t, PEERCRED_CNT_RECORDED),
+		   peercred_table_count(t, PEERCRED_CNT_REMOVED), full);
+	seq_printf(m, "dropped_full %lu\ndeferred_puts %lu\n", full,
+		   peercred_table_count(t, PEERCRED_CNT_DEFERRED_PUTS));
 	peercred_probes_show(m);
 	return 0;
 }

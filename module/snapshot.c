@@ -2,49 +2,83 @@
 /*
  * Reading what a sock holds about its peer. This is the only file that
  * touches sk_peer_cred/sk_peer_pid, so that the kernel's own rules for them
- * (sk_peer_lock since 5.15, CVE-2021-4203) live in one place.
+ * (sk_peer_lock since 5.15, CVE-2021-4203) live in one place. It runs in
+ * process context only, when a row is shown: the probes record socks, not
+ * snapshots, since a connected sock keeps its snapshot until it dies.
  */
 
 #include <linux/cred.h>
 #include <linux/pid.h>
-#include <linux/rcupdate.h>
-#include <linux/sched.h>
-#include <linux/string.h>
+#include <net/af_unix.h>
 #include <net/sock.h>
 
 #include "compat.h"
 #include "snapshot.h"
-#include "table.h"
 
 /*
  * Take our own references under sk_peer_lock: the kernel swaps these
  * pointers under that lock (listen() again, SO_PEERCRED readers), so a
  * lockless read could race with the put of the old values.
  */
-void peercred_snapshot_take(struct peercred_side *side, struct sock *holder)
+static void peercred_side_get(struct peercred_side *side, struct sock *sk,
+			      struct sock *holder)
 {
-	struct task_struct *task;
-
+	side->sk = sk;
 	spin_lock(&holder->sk_peer_lock);
 	side->cred = get_cred(holder->sk_peer_cred);
 	side->pid = get_pid(holder->sk_peer_pid);
 	spin_unlock(&holder->sk_peer_lock);
-
-	/* The process name is not in the snapshot; name the pid's group now. */
-	side->comm[0] = '\0';
-	rcu_read_lock();
-	task = pid_task(side->pid, PIDTYPE_TGID);
-	if (task)
-		strscpy(side->comm, task->comm, sizeof(side->comm));
-	rcu_read_unlock();
 }
-EXPORT_SYMBOL_IF_KUNIT(peercred_snapshot_take);
 
-void peercred_snapshot_drop(struct peercred_side *side)
+static void peercred_side_put(struct peercred_side *side)
 {
 	put_cred(side->cred);
 	put_pid(side->pid);
 	side->cred = NULL;
 	side->pid = NULL;
 }
-EXPORT_SYMBOL_IF_KUNIT(peercred_snapshot_drop);
+
+/* Whether @sk holds a snapshot of its peer yet. */
+bool peercred_snapshot_held(struct sock *sk)
+{
+	bool held;
+
+	spin_lock(&sk->sk_peer_lock);
+	held = sk->sk_peer_cred;
+	spin_unlock(&sk->sk_peer_lock);
+	return held;
+}
+EXPORT_SYMBOL_IF_KUNIT(peercred_snapshot_held);
+
+/*
+ * Rows are recorded as a connection is being made (at the LSM check of
+ * connect(), at socketpair()'s entry); it is one once each end points at
+ * the other and holds the other's creds. Until then, -EAGAIN: not shown.
+ */
+int peercred_conn_get(struct peercred_conn *c, const struct peercred_pin *pin)
+{
+	struct sock *srv = pin->sk[PEERCRED_SRV], *cli = pin->sk[PEERCRED_CLI];
+
+	if (READ_ONCE(unix_peer(srv)) != cli || READ_ONCE(unix_peer(cli)) != srv)
+		return -EAGAIN;
+	/* Each end's identity is what the opposite sock holds. */
+	peercred_side_get(&c->side[PEERCRED_SRV], srv, cli);
+	peercred_side_get(&c->side[PEERCRED_CLI], cli, srv);
+	c->stamp = pin->stamp;
+	c->origin = pin->origin;
+	if (!c->side[PEERCRED_SRV].cred || !c->side[PEERCRED_CLI].cred) {
+		peercred_conn_put(c);
+		return -EAGAIN;
+	}
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(peercred_conn_get);
+
+void peercred_conn_put(struct peercred_conn *c)
+{
+	int i;
+
+	for (i = 0; i < PEERCRED_SIDES; i++)
+		peercred_side_put(&c->side[i]);
+}
+EXPORT_SYMBOL_IF_KUNIT(peercred_conn_put);

@@ -2,10 +2,28 @@
 #ifndef PEERCRED_SNAPSHOT_H
 #define PEERCRED_SNAPSHOT_H
 
-struct peercred_side;
+#include "table.h"
+
+struct cred;
+struct pid;
 struct sock;
 
-void peercred_snapshot_take(struct peercred_side *side, struct sock *holder);
-void peercred_snapshot_drop(struct peercred_side *side);
+/* One end as a reader sees it: its sock, and the identity its peer holds. */
+struct peercred_side {
+	struct sock *sk;
+	const struct cred *cred;	/* referenced, or NULL */
+	struct pid *pid;		/* referenced, or NULL */
+};
+
+/* A pinned row with both ends' snapshots taken, for one show(). */
+struct peercred_conn {
+	struct peercred_side side[PEERCRED_SIDES];
+	unsigned long stamp;
+	u8 origin;
+};
+
+bool peercred_snapshot_held(struct sock *sk);
+int peercred_conn_get(struct peercred_conn *c, const struct peercred_pin *pin);
+void peercred_conn_put(struct peercred_conn *c);
 
 #endif /* PEERCRED_SNAPSHOT_H */

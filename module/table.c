@@ -1,232 +1,326 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The connection table: two RCU hashes keyed by sock pointer, per-bucket
- * spinlocks, bounded by max_rows. Writers run in probe context, so nothing
- * here sleeps on the record/remove paths.
+ * The connection table: one hash of both ends of every row, raw spinlock
+ * buckets, rows from a pool allocated at load. The record and release
+ * paths run in probe context, with preemption disabled, on PREEMPT_RT too,
+ * so they take only raw spinlocks and never allocate:
+ *  - bucket and pool locks guard a handful of pointer updates each;
+ *  - the only other work is sock_hold()/sock_put() (atomics) and per-CPU
+ *    counters;
+ *  - a sock_put() that might be a sock's last (its destructor takes
+ *    sleeping locks on RT) is handed to a work item instead.
  *
- * Lifetimes: RCU keeps a row's memory valid for lockless lookups, which only
- * compare sock pointers. Whoever touches a row's socks, creds or pids holds
- * its SRV bucket lock and sees it linked (peercred_row_lock()), so the
- * references can be dropped as soon as the row is unlinked, not a grace
- * period later: the release path stays cheap and socks die when they would
- * without us.
+ * Nothing looks at a row without its bucket lock: readers copy a row's
+ * socks out, referenced (a "pin"), and format them later. So a removed row
+ * goes back to the pool at once, with no grace period.
+ *
+ * Linking is CLI end first, then SRV: a row seen through its SRV end (as
+ * readers and reapers see rows) has both ends linked.
  */
 
 #include <linux/hash.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
+#include <linux/vmalloc.h>
+#include <net/af_unix.h>
 #include <net/sock.h>
 
 #include "compat.h"
-#include "snapshot.h"
 #include "table.h"
 
-static struct kmem_cache *peercred_row_cache;
-static LLIST_HEAD(peercred_free_list);
-
-static void peercred_row_put_refs(struct peercred_row *row)
+static struct peercred_bucket *peercred_bucket(struct peercred_table *t,
+					       const struct sock *sk)
 {
+	return &t->hash[hash_ptr(sk, t->bits)];
+}
+
+static struct peercred_row *peercred_end_row(struct peercred_end *e)
+{
+	return e->index == PEERCRED_SRV ?
+	       container_of(e, struct peercred_row, end[PEERCRED_SRV]) :
+	       container_of(e, struct peercred_row, end[PEERCRED_CLI]);
+}
+
+static void peercred_count(struct peercred_table *t, enum peercred_counter c)
+{
+	this_cpu_inc(t->cnt->n[c]);
+}
+
+unsigned long peercred_table_count(struct peercred_table *t,
+				   enum peercred_counter c)
+{
+	unsigned long sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += per_cpu_ptr(t->cnt, cpu)->n[c];
+	return sum;
+}
+EXPORT_SYMBOL_IF_KUNIT(peercred_table_count);
+
+/* Exact when nothing is being recorded or removed meanwhile. */
+unsigned long peercred_table_live(struct peercred_table *t)
+{
+	return peercred_table_count(t, PEERCRED_CNT_RECORDED) -
+	       peercred_table_count(t, PEERCRED_CNT_REMOVED);
+}
+EXPORT_SYMBOL_IF_KUNIT(peercred_table_live);
+
+static struct peercred_row *peercred_pool_get(struct peercred_table *t)
+{
+	struct peercred_row *row;
+
+	raw_spin_lock(&t->free_lock);
+	row = t->free;
+	if (row)
+		t->free = row->next_free;
+	raw_spin_unlock(&t->free_lock);
+	return row;
+}
+
+static void peercred_pool_put(struct peercred_table *t, struct peercred_row *row)
+{
+	raw_spin_lock(&t->free_lock);
+	row->next_free = t->free;
+	t->free = row;
+	raw_spin_unlock(&t->free_lock);
+}
+
+static void peercred_put_work_fn(struct work_struct *work)
+{
+	struct peercred_table *t = container_of(work, struct peercred_table,
+						put_work);
+	struct llist_node *batch = llist_del_all(&t->put_list);
+	struct peercred_row *row, *next;
 	int i;
 
-	for (i = 0; i < PEERCRED_SIDES; i++) {
-		peercred_snapshot_drop(&row->side[i]);
-		sock_put(row->side[i].sk);
+	llist_for_each_entry_safe(row, next, batch, put_node) {
+		for (i = 0; i < PEERCRED_SIDES; i++)
+			if (row->end[i].sk)
+				sock_put(row->end[i].sk);
+		peercred_pool_put(t, row);
 	}
-}
-
-/* Rows holding a dead sock: our put may be its last, so it waits for here. */
-static void peercred_free_work_fn(struct work_struct *work)
-{
-	struct llist_node *batch = llist_del_all(&peercred_free_list);
-	struct peercred_row *row, *next;
-
-	llist_for_each_entry_safe(row, next, batch, free_node) {
-		peercred_row_put_refs(row);
-		kmem_cache_free(peercred_row_cache, row);
-	}
-}
-
-static DECLARE_WORK(peercred_free_work, peercred_free_work_fn);
-
-static void peercred_row_put_rcu(struct rcu_head *head)
-{
-	struct peercred_row *row = container_of(head, struct peercred_row, rcu);
-
-	if (llist_add(&row->free_node, &peercred_free_list))
-		schedule_work(&peercred_free_work);
-}
-
-static void peercred_row_free_rcu(struct rcu_head *head)
-{
-	kmem_cache_free(peercred_row_cache,
-			container_of(head, struct peercred_row, rcu));
-}
-
-int peercred_table_cache_init(void)
-{
-	peercred_row_cache = KMEM_CACHE(peercred_row, 0);
-	return peercred_row_cache ? 0 : -ENOMEM;
-}
-
-void peercred_table_cache_exit(void)
-{
-	/* Every table is destroyed by now; wait for their last frees. */
-	rcu_barrier();
-	flush_work(&peercred_free_work);
-	kmem_cache_destroy(peercred_row_cache);
-}
-
-static struct peercred_bucket *peercred_bucket(struct peercred_table *t,
-					       int side, const struct sock *sk)
-{
-	return &t->hash[side][hash_ptr(sk, t->bits)];
 }
 
 /*
- * Both buckets of a row are locked, SRV first, so that a row is linked into
- * and unlinked from both hashes atomically with respect to other writers.
+ * Drop a removed row's references and give it back. @releasing is the
+ * sock whose release (the probe at unix_release_sock()'s entry) removed
+ * it, NULL when the caller is in process context with no lock held. Our
+ * put of @releasing is not its last: its releaser holds one until the end
+ * of unix_release_sock(). Nor is our put of its unix_peer(), which holds a
+ * reference until that same point. Any other sock may be down to ours.
  */
-static void peercred_lock_row(struct peercred_table *t, struct sock *srv,
-			      struct sock *cli)
-	__acquires(srv_bucket) __acquires(cli_bucket)
+static void peercred_row_retire(struct peercred_table *t,
+				struct peercred_row *row,
+				struct sock *releasing)
 {
-	spin_lock(&peercred_bucket(t, PEERCRED_SRV, srv)->lock);
-	spin_lock_nested(&peercred_bucket(t, PEERCRED_CLI, cli)->lock,
-			 SINGLE_DEPTH_NESTING);
-}
+	struct sock *peer = releasing ? READ_ONCE(unix_peer(releasing)) : NULL;
+	bool defer = false;
+	int i;
 
-static void peercred_unlock_row(struct peercred_table *t, struct sock *srv,
-				struct sock *cli)
-	__releases(cli_bucket) __releases(srv_bucket)
-{
-	spin_unlock(&peercred_bucket(t, PEERCRED_CLI, cli)->lock);
-	spin_unlock(&peercred_bucket(t, PEERCRED_SRV, srv)->lock);
+	peercred_count(t, PEERCRED_CNT_REMOVED);
+	for (i = 0; i < PEERCRED_SIDES; i++) {
+		struct sock *sk = row->end[i].sk;
+
+		if (!releasing || sk == releasing || sk == peer) {
+			sock_put(sk);
+			row->end[i].sk = NULL;
+		} else {
+			defer = true;
+		}
+	}
+	if (!defer) {
+		peercred_pool_put(t, row);
+		return;
+	}
+	peercred_count(t, PEERCRED_CNT_DEFERRED_PUTS);
+	/* The pool lock and the workqueue's are raw: fine in probe context. */
+	if (llist_add(&row->put_node, &t->put_list))
+		schedule_work(&t->put_work);
 }
 
 int peercred_table_init(struct peercred_table *t, unsigned int max_rows)
 {
 	unsigned int i, n;
-	int side;
 
 	memset(t, 0, sizeof(*t));
-	/* About four rows per bucket when full keeps release lookups short. */
-	t->bits = clamp_t(unsigned int, order_base_2(max_rows), 8, 20) - 2;
+	/* Two ends per row, about four ends per bucket when full. */
+	t->bits = clamp_t(unsigned int, order_base_2(max_rows), 9, 22) - 1;
 	t->max_rows = max_rows;
-	spin_lock_init(&t->walk_lock);
+	raw_spin_lock_init(&t->walk_lock);
+	raw_spin_lock_init(&t->free_lock);
+	init_llist_head(&t->put_list);
+	INIT_WORK(&t->put_work, peercred_put_work_fn);
 	n = peercred_table_buckets(t);
 
-	for (side = 0; side < PEERCRED_SIDES; side++) {
-		t->hash[side] = kvcalloc(n, sizeof(*t->hash[side]), GFP_KERNEL);
-		if (!t->hash[side])
-			goto err_free;
-		for (i = 0; i < n; i++) {
-			spin_lock_init(&t->hash[side][i].lock);
-			INIT_HLIST_HEAD(&t->hash[side][i].head);
-		}
+	t->hash = kvcalloc(n, sizeof(*t->hash), GFP_KERNEL);
+	if (!t->hash)
+		goto err;
+	for (i = 0; i < n; i++) {
+		raw_spin_lock_init(&t->hash[i].lock);
+		INIT_HLIST_HEAD(&t->hash[i].head);
 	}
+	t->rows = vcalloc(max_rows, sizeof(*t->rows));
+	if (!t->rows)
+		goto err_hash;
+	for (i = max_rows; i--;)
+		peercred_pool_put(t, &t->rows[i]);
+	t->cnt = alloc_percpu(struct peercred_counters);
+	if (!t->cnt)
+		goto err_rows;
 	return 0;
 
-err_free:
-	while (side--)
-		kvfree(t->hash[side]);
+err_rows:
+	vfree(t->rows);
+err_hash:
+	kvfree(t->hash);
+err:
 	return -ENOMEM;
 }
 EXPORT_SYMBOL_IF_KUNIT(peercred_table_init);
 
+/*
+ * Unlink the row of the first end in @b that @match accepts, and claim it:
+ * the claimer alone unlinks the row's other end and retires it.
+ */
+static struct peercred_row *
+peercred_bucket_take(struct peercred_table *t, struct peercred_bucket *b,
+		     bool (*match)(const struct peercred_end *e, const void *arg),
+		     const void *arg)
+{
+	struct peercred_row *row = NULL;
+	struct peercred_end *e, *other;
+	struct peercred_bucket *ob;
+
+	raw_spin_lock(&b->lock);
+	hlist_for_each_entry(e, &b->head, node) {
+		if (!match(e, arg))
+			continue;
+		/* Someone else is removing it: theirs to finish. */
+		if (test_and_set_bit(PEERCRED_ROW_UNLINKED, &peercred_end_row(e)->flags))
+			continue;
+		row = peercred_end_row(e);
+		hlist_del_init(&e->node);
+		break;
+	}
+	raw_spin_unlock(&b->lock);
+	if (!row)
+		return NULL;
+
+	other = &row->end[!e->index];
+	ob = peercred_bucket(t, other->sk);
+	raw_spin_lock(&ob->lock);
+	hlist_del_init(&other->node);
+	raw_spin_unlock(&ob->lock);
+	return row;
+}
+
+static bool peercred_match_any(const struct peercred_end *e, const void *arg)
+{
+	return true;
+}
+
 void peercred_table_destroy(struct peercred_table *t)
 {
-	struct peercred_side *side;
+	struct peercred_row *row;
 	unsigned int i;
 
 	for (i = 0; i < peercred_table_buckets(t); i++) {
-		rcu_read_lock();
-		hlist_for_each_entry_rcu(side, &t->hash[PEERCRED_SRV][i].head, node)
-			peercred_table_remove(t, peercred_side_row(side, PEERCRED_SRV));
-		rcu_read_unlock();
+		while ((row = peercred_bucket_take(t, &t->hash[i],
+						   peercred_match_any, NULL)))
+			peercred_row_retire(t, row, NULL);
+		cond_resched();
 	}
-	/* Deferred puts and frees are done before the caller moves on. */
-	rcu_barrier();
-	flush_work(&peercred_free_work);
-	kvfree(t->hash[PEERCRED_CLI]);
-	kvfree(t->hash[PEERCRED_SRV]);
+	flush_work(&t->put_work);
+	free_percpu(t->cnt);
+	vfree(t->rows);
+	kvfree(t->hash);
 }
 EXPORT_SYMBOL_IF_KUNIT(peercred_table_destroy);
 
-static void peercred_side_init(struct peercred_side *side, struct sock *sk,
-			       struct sock *holder)
+static void peercred_end_link(struct peercred_table *t, struct peercred_end *e)
 {
-	sock_hold(sk);
-	side->sk = sk;
-	peercred_snapshot_take(side, holder);
-}
+	struct peercred_bucket *b = peercred_bucket(t, e->sk);
 
-/* Caller holds rcu_read_lock(). */
-static bool peercred_table_has(struct peercred_table *t, struct sock *a,
-			       struct sock *b)
-{
-	return peercred_table_find(t, a) || peercred_table_find(t, b);
+	raw_spin_lock(&b->lock);
+	hlist_add_head(&e->node, &b->head);
+	raw_spin_unlock(&b->lock);
 }
 
 /*
- * For a connection made after the walk (peercred_table_walked() was true
- * when its making began): nothing else can have recorded it, so the probes'
- * hot path skips the lookups of peercred_table_record().
+ * For a connection the walk cannot have recorded (see
+ * peercred_table_walked()): the probes' hot path, with no lookup.
  */
 int peercred_table_record_new(struct peercred_table *t, struct sock *cli,
 			      struct sock *srv, enum peercred_origin origin)
 {
-	struct peercred_row *row;
+	struct peercred_row *row = peercred_pool_get(t);
 
-	if (atomic_inc_return(&t->live) > t->max_rows)
-		goto err_full;
-	row = kmem_cache_zalloc(peercred_row_cache, GFP_ATOMIC | __GFP_NOWARN);
-	if (!row)
-		goto err_full;
-
+	if (!row) {
+		peercred_count(t, PEERCRED_CNT_DROPPED_FULL);
+		return -ENOSPC;
+	}
 	row->stamp = jiffies;
 	row->origin = origin;
-	/* Each side's identity is what the opposite sock holds. */
-	peercred_side_init(&row->side[PEERCRED_SRV], srv, cli);
-	peercred_side_init(&row->side[PEERCRED_CLI], cli, srv);
-
-	peercred_lock_row(t, srv, cli);
-	hlist_add_head_rcu(&row->side[PEERCRED_SRV].node,
-			   &peercred_bucket(t, PEERCRED_SRV, srv)->head);
-	hlist_add_head_rcu(&row->side[PEERCRED_CLI].node,
-			   &peercred_bucket(t, PEERCRED_CLI, cli)->head);
-	peercred_unlock_row(t, srv, cli);
-	atomic_long_inc(&t->recorded);
+	row->flags = 0;
+	sock_hold(srv);
+	sock_hold(cli);
+	row->end[PEERCRED_SRV] = (struct peercred_end){ .sk = srv, .index = PEERCRED_SRV };
+	row->end[PEERCRED_CLI] = (struct peercred_end){ .sk = cli, .index = PEERCRED_CLI };
+	peercred_end_link(t, &row->end[PEERCRED_CLI]);
+	peercred_end_link(t, &row->end[PEERCRED_SRV]);
+	peercred_count(t, PEERCRED_CNT_RECORDED);
 	return 0;
-
-err_full:
-	atomic_dec(&t->live);
-	atomic_long_inc(&t->dropped);
-	return -ENOSPC;
 }
 EXPORT_SYMBOL_IF_KUNIT(peercred_table_record_new);
+
+bool peercred_table_has(struct peercred_table *t, struct sock *sk)
+{
+	struct peercred_bucket *b = peercred_bucket(t, sk);
+	struct peercred_end *e;
+	bool found = false;
+
+	raw_spin_lock(&b->lock);
+	hlist_for_each_entry(e, &b->head, node) {
+		if (e->sk == sk &&
+		    !test_bit(PEERCRED_ROW_UNLINKED, &peercred_end_row(e)->flags)) {
+			found = true;
+			break;
+		}
+	}
+	raw_spin_unlock(&b->lock);
+	return found;
+}
+EXPORT_SYMBOL_IF_KUNIT(peercred_table_has);
+
+static int peercred_record_checked(struct peercred_table *t, struct sock *cli,
+				   struct sock *srv, enum peercred_origin origin)
+{
+	if (peercred_table_has(t, srv) || peercred_table_has(t, cli))
+		return -EEXIST;
+	return peercred_table_record_new(t, cli, srv, origin);
+}
 
 /*
  * Called by the load-time walk, and from probe context for connections
  * whose making began before the walk was over. Never fails the connection:
- * a full table or a failed allocation is only counted. A sock already in a
- * row is not recorded again: the walk and a connect() that returns late can
- * both meet one connection, in either orientation.
+ * a full table is only counted. A sock already in a row is not recorded
+ * again: the walk and a probe can both meet one connection.
  */
 int peercred_table_record(struct peercred_table *t, struct sock *cli,
 			  struct sock *srv, enum peercred_origin origin)
 {
-	int err = -EEXIST;
+	int err;
 
 	/* peercred_table_walk_begin() waits for this section to end. */
 	rcu_read_lock();
 	if (READ_ONCE(t->walking)) {
-		spin_lock(&t->walk_lock);
-		if (!peercred_table_has(t, srv, cli))
-			err = peercred_table_record_new(t, cli, srv, origin);
-		spin_unlock(&t->walk_lock);
-	} else if (!peercred_table_has(t, srv, cli)) {
-		err = peercred_table_record_new(t, cli, srv, origin);
+		raw_spin_lock(&t->walk_lock);
+		err = peercred_record_checked(t, cli, srv, origin);
+		raw_spin_unlock(&t->walk_lock);
+	} else {
+		err = peercred_record_checked(t, cli, srv, origin);
 	}
 	rcu_read_unlock();
 	return err;
@@ -234,8 +328,9 @@ int peercred_table_record(struct peercred_table *t, struct sock *cli,
 EXPORT_SYMBOL_IF_KUNIT(peercred_table_record);
 
 /*
- * Recorders that sampled walking == false are finished once this returns;
- * every later one takes walk_lock, so no connection gets two rows.
+ * Recorders and releasers that sampled walking == false are finished once
+ * this returns; every later one takes walk_lock, so the walk's check and
+ * insert is atomic with respect to them.
  */
 void peercred_table_walk_begin(struct peercred_table *t)
 {
@@ -246,7 +341,7 @@ EXPORT_SYMBOL_IF_KUNIT(peercred_table_walk_begin);
 
 /*
  * Recorders whose connection was begun during the walk still check for its
- * rows, without the lock; those begun from now on need not check at all.
+ * rows; those begun from now on need not check at all.
  */
 void peercred_table_walk_end(struct peercred_table *t)
 {
@@ -256,133 +351,216 @@ void peercred_table_walk_end(struct peercred_table *t)
 }
 EXPORT_SYMBOL_IF_KUNIT(peercred_table_walk_end);
 
-void peercred_table_remove(struct peercred_table *t, struct peercred_row *row)
+static bool peercred_match_sk(const struct peercred_end *e, const void *sk)
 {
-	struct sock *srv = row->side[PEERCRED_SRV].sk;
-	struct sock *cli = row->side[PEERCRED_CLI].sk;
-
-	peercred_lock_row(t, srv, cli);
-	if (test_and_set_bit(0, &row->unlinked)) {
-		peercred_unlock_row(t, srv, cli);
-		return;
-	}
-	hlist_del_rcu(&row->side[PEERCRED_SRV].node);
-	hlist_del_rcu(&row->side[PEERCRED_CLI].node);
-	peercred_unlock_row(t, srv, cli);
-
-	atomic_dec(&t->live);
-	atomic_long_inc(&t->removed);
-	/*
-	 * While both socks live, neither of our puts is the last (the releasing
-	 * caller holds one sock, the other end's owner the other). A dead sock,
-	 * released without our probe seeing it, may be down to our reference.
-	 */
-	if (peercred_row_is_dead(row)) {
-		call_rcu(&row->rcu, peercred_row_put_rcu);
-		return;
-	}
-	peercred_row_put_refs(row);
-	call_rcu(&row->rcu, peercred_row_free_rcu);
+	return e->sk == sk;
 }
-EXPORT_SYMBOL_IF_KUNIT(peercred_table_remove);
 
-/* Caller holds rcu_read_lock(). */
-struct peercred_row *peercred_table_find(struct peercred_table *t,
-					 struct sock *sk)
-{
-	struct peercred_side *side;
-	int i;
-
-	for (i = 0; i < PEERCRED_SIDES; i++) {
-		hlist_for_each_entry_rcu(side, &peercred_bucket(t, i, sk)->head, node) {
-			/* An unlinked row's sock may be gone and its address reused. */
-			if (side->sk == sk &&
-			    !test_bit(0, &peercred_side_row(side, i)->unlinked))
-				return peercred_side_row(side, i);
-		}
-	}
-	return NULL;
-}
-EXPORT_SYMBOL_IF_KUNIT(peercred_table_find);
-
+/*
+ * From the release probe: the row holding @sk, if any, goes. A sock is in
+ * at most one row, and a bucket with no row at all (datagram and
+ * unconnected socks have none) costs one load: the insert of a row for @sk
+ * happened before @sk's release began (both run in the syscalls on its
+ * file, or the walk, which peercred_walk_reap() makes up for).
+ */
 void peercred_table_release_sk(struct peercred_table *t, struct sock *sk)
 {
+	struct peercred_bucket *b = peercred_bucket(t, sk);
 	struct peercred_row *row;
 
+	if (hlist_empty(&b->head))
+		return;
 	rcu_read_lock();
-	row = peercred_table_find(t, sk);
-	if (row)
-		peercred_table_remove(t, row);
+	if (READ_ONCE(t->walking)) {
+		raw_spin_lock(&t->walk_lock);
+		row = peercred_bucket_take(t, b, peercred_match_sk, sk);
+		raw_spin_unlock(&t->walk_lock);
+	} else {
+		row = peercred_bucket_take(t, b, peercred_match_sk, sk);
+	}
 	rcu_read_unlock();
+	if (row)
+		peercred_row_retire(t, row, sk);
 }
 EXPORT_SYMBOL_IF_KUNIT(peercred_table_release_sk);
 
-/*
- * For readers of a row's socks, creds and pids: with the SRV bucket locked,
- * a row that is still linked keeps its references until the unlock.
- */
-bool peercred_row_lock(struct peercred_table *t, struct peercred_row *row)
-	__acquires(srv_bucket)
+static void peercred_pin_row(struct peercred_pin *pin,
+			     const struct peercred_row *row)
 {
-	spin_lock(&peercred_bucket(t, PEERCRED_SRV, row->side[PEERCRED_SRV].sk)->lock);
-	return !test_bit(0, &row->unlinked);
-}
-EXPORT_SYMBOL_IF_KUNIT(peercred_row_lock);
+	int i;
 
-void peercred_row_unlock(struct peercred_table *t, struct peercred_row *row)
-	__releases(srv_bucket)
-{
-	spin_unlock(&peercred_bucket(t, PEERCRED_SRV, row->side[PEERCRED_SRV].sk)->lock);
+	for (i = 0; i < PEERCRED_SIDES; i++) {
+		pin->sk[i] = row->end[i].sk;
+		sock_hold(pin->sk[i]);
+	}
+	pin->stamp = row->stamp;
+	pin->origin = row->origin;
 }
-EXPORT_SYMBOL_IF_KUNIT(peercred_row_unlock);
+
+void peercred_pin_put(struct peercred_pin *pin)
+{
+	int i;
+
+	for (i = 0; i < PEERCRED_SIDES; i++) {
+		sock_put(pin->sk[i]);
+		pin->sk[i] = NULL;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(peercred_pin_put);
+
+/* The row holding @sk, pinned into @pin; false if there is none. */
+bool peercred_table_lookup(struct peercred_table *t, struct sock *sk,
+			   struct peercred_pin *pin)
+{
+	struct peercred_bucket *b = peercred_bucket(t, sk);
+	struct peercred_end *e;
+	bool found = false;
+
+	raw_spin_lock(&b->lock);
+	hlist_for_each_entry(e, &b->head, node) {
+		if (e->sk == sk &&
+		    !test_bit(PEERCRED_ROW_UNLINKED, &peercred_end_row(e)->flags)) {
+			peercred_pin_row(pin, peercred_end_row(e));
+			found = true;
+			break;
+		}
+	}
+	raw_spin_unlock(&b->lock);
+	return found;
+}
+EXPORT_SYMBOL_IF_KUNIT(peercred_table_lookup);
+
+/*
+ * Pin the first @max rows whose SRV end is in @bucket (each row is in
+ * exactly one SRV bucket, so a walk of all buckets meets it once). Returns
+ * how many there are: more than @max tells the caller to retry with room
+ * for all, after putting the @max it got.
+ */
+unsigned int peercred_table_pin_bucket(struct peercred_table *t,
+				       unsigned int bucket,
+				       struct peercred_pin *pins,
+				       unsigned int max)
+{
+	struct peercred_bucket *b = &t->hash[bucket];
+	struct peercred_end *e;
+	unsigned int n = 0;
+
+	if (hlist_empty(&b->head))
+		return 0;
+	raw_spin_lock(&b->lock);
+	hlist_for_each_entry(e, &b->head, node) {
+		if (e->index != PEERCRED_SRV ||
+		    test_bit(PEERCRED_ROW_UNLINKED, &peercred_end_row(e)->flags))
+			continue;
+		if (n < max)
+			peercred_pin_row(&pins[n], peercred_end_row(e));
+		n++;
+	}
+	raw_spin_unlock(&b->lock);
+	return n;
+}
+EXPORT_SYMBOL_IF_KUNIT(peercred_table_pin_bucket);
 
 /*
  * A release the probe did not see (a kprobe miss) still marks the sock
- * dead; such a row is no longer a connection. The caller holds the row's
- * references (peercred_row_lock() or the unlinker).
+ * dead; such a row is no longer a connection.
  */
-bool peercred_row_is_dead(const struct peercred_row *row)
+bool peercred_pin_is_dead(const struct peercred_pin *pin)
 {
-	return sock_flag(row->side[PEERCRED_SRV].sk, SOCK_DEAD) ||
-	       sock_flag(row->side[PEERCRED_CLI].sk, SOCK_DEAD);
+	return sock_flag(pin->sk[PEERCRED_SRV], SOCK_DEAD) ||
+	       sock_flag(pin->sk[PEERCRED_CLI], SOCK_DEAD);
 }
-EXPORT_SYMBOL_IF_KUNIT(peercred_row_is_dead);
+EXPORT_SYMBOL_IF_KUNIT(peercred_pin_is_dead);
+
+static bool peercred_match_pin(const struct peercred_end *e, const void *arg)
+{
+	const struct peercred_pin *pin = arg;
+	const struct peercred_row *row;
+
+	if (e->index != PEERCRED_SRV || e->sk != pin->sk[PEERCRED_SRV])
+		return false;
+	row = container_of(e, struct peercred_row, end[PEERCRED_SRV]);
+	return row->end[PEERCRED_CLI].sk == pin->sk[PEERCRED_CLI];
+}
+
+/* In process context, no lock held: the row @pin was taken from goes. */
+void peercred_table_remove_pinned(struct peercred_table *t,
+				  const struct peercred_pin *pin)
+{
+	struct peercred_row *row;
+
+	row = peercred_bucket_take(t, peercred_bucket(t, pin->sk[PEERCRED_SRV]),
+				   peercred_match_pin, pin);
+	if (row)
+		peercred_row_retire(t, row, NULL);
+}
+EXPORT_SYMBOL_IF_KUNIT(peercred_table_remove_pinned);
+
+/*
+ * Every row of @bucket into @p, growing it as needed (process context).
+ * The pins of the last fill are put first.
+ */
+int peercred_pins_fill(struct peercred_table *t, unsigned int bucket,
+		       struct peercred_pins *p)
+{
+	struct peercred_pin *bigger;
+	unsigned int n;
+
+	peercred_pins_drop(p);
+	for (;;) {
+		n = peercred_table_pin_bucket(t, bucket, p->pin, p->cap);
+		p->n = min(n, p->cap);
+		if (n <= p->cap)
+			return 0;
+		peercred_pins_drop(p);
+		bigger = kvmalloc_array(roundup_pow_of_two(n), sizeof(*bigger),
+					GFP_KERNEL);
+		if (!bigger)
+			return -ENOMEM;
+		kvfree(p->pin);
+		p->pin = bigger;
+		p->cap = roundup_pow_of_two(n);
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(peercred_pins_fill);
+
+void peercred_pins_drop(struct peercred_pins *p)
+{
+	while (p->n)
+		peercred_pin_put(&p->pin[--p->n]);
+}
+EXPORT_SYMBOL_IF_KUNIT(peercred_pins_drop);
+
+void peercred_pins_free(struct peercred_pins *p)
+{
+	peercred_pins_drop(p);
+	kvfree(p->pin);
+	p->pin = NULL;
+	p->cap = 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(peercred_pins_free);
 
 /*
  * Remove every row of @origin one of whose socks @gone() says is released.
- * @gone() is called with no table lock held, on socks this function holds.
+ * @gone() is called with no table lock held, on socks pinned here.
  */
 void peercred_table_reap(struct peercred_table *t, enum peercred_origin origin,
 			 bool (*gone)(struct sock *sk))
 {
-	struct peercred_side *side;
-	struct peercred_row *row;
-	struct sock *sk[PEERCRED_SIDES];
-	unsigned int i;
-	bool linked;
-	int j;
+	struct peercred_pins p = {};
+	unsigned int i, j;
 
 	for (i = 0; i < peercred_table_buckets(t); i++) {
-		rcu_read_lock();
-		hlist_for_each_entry_rcu(side, &t->hash[PEERCRED_SRV][i].head, node) {
-			row = peercred_side_row(side, PEERCRED_SRV);
-			if (row->origin != origin)
-				continue;
-			linked = peercred_row_lock(t, row);
-			for (j = 0; linked && j < PEERCRED_SIDES; j++) {
-				sk[j] = row->side[j].sk;
-				sock_hold(sk[j]);
-			}
-			peercred_row_unlock(t, row);
-			if (!linked)
-				continue;
-			if (gone(sk[PEERCRED_SRV]) || gone(sk[PEERCRED_CLI]))
-				peercred_table_remove(t, row);
-			for (j = 0; j < PEERCRED_SIDES; j++)
-				sock_put(sk[j]);
+		if (peercred_pins_fill(t, i, &p))
+			break;
+		for (j = 0; j < p.n; j++) {
+			if (p.pin[j].origin == origin &&
+			    (gone(p.pin[j].sk[PEERCRED_SRV]) ||
+			     gone(p.pin[j].sk[PEERCRED_CLI])))
+				peercred_table_remove_pinned(t, &p.pin[j]);
 		}
-		rcu_read_unlock();
 		cond_resched();
 	}
+	peercred_pins_free(&p);
 }
 EXPORT_SYMBOL_IF_KUNIT(peercred_table_reap);

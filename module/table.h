@@ -2,14 +2,13 @@
 #ifndef PEERCRED_TABLE_H
 #define PEERCRED_TABLE_H
 
-#include <linux/atomic.h>
+#include <linux/list.h>
 #include <linux/llist.h>
-#include <linux/rculist.h>
-#include <linux/sched.h>
+#include <linux/percpu.h>
 #include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/workqueue.h>
 
-struct cred;
-struct pid;
 struct sock;
 
 enum peercred_origin {
@@ -19,9 +18,9 @@ enum peercred_origin {
 };
 
 /*
- * A row has two sides. Each side names its own sock (what the user's fd
- * refers to) and the identity the *other* side's sock holds about it, since
- * that is what SO_PEERCRED on the other end returns.
+ * A row has two ends. Each end names its own sock (what the user's fd
+ * refers to); the identity shown for an end is what the *other* end's sock
+ * holds about it, since that is what SO_PEERCRED on the other end returns.
  */
 enum peercred_side_index {
 	PEERCRED_SRV,	/* accepted sock; identity = listen-time snapshot */
@@ -29,53 +28,88 @@ enum peercred_side_index {
 	PEERCRED_SIDES,
 };
 
-struct peercred_side {
-	struct hlist_node node;		/* in the hash of its own sk */
-	struct sock *sk;		/* reference held while linked */
-	const struct cred *cred;	/* reference held while linked */
-	struct pid *pid;		/* reference held while linked */
-	char comm[TASK_COMM_LEN];	/* of pid's thread group at record time */
-};
-
-struct peercred_row {
-	struct peercred_side side[PEERCRED_SIDES];
-	unsigned long stamp;		/* jiffies at record time */
-	u8 origin;
-	unsigned long unlinked;		/* bit 0: set once, by the one unlinker */
-	union {
-		struct rcu_head rcu;
-		struct llist_node free_node;
-	};
-};
-
-struct peercred_bucket {
-	spinlock_t lock;		/* writers; readers of SRV rows' refs */
-	struct hlist_head head;
+struct peercred_end {
+	struct hlist_node node;		/* in the bucket of sk */
+	struct sock *sk;		/* reference held while the row is */
+	u8 index;			/* PEERCRED_SRV or PEERCRED_CLI */
 };
 
 /*
- * Two hashes, one per side, so that a walk of the SRV hash meets every row
- * exactly once while a release can still find its row from either sock.
+ * The row owns its two socks and nothing else: a connected sock keeps its
+ * sk_peer_cred and sk_peer_pid until it is destructed, so readers take
+ * them from the socks, in process context, when they show the row.
+ */
+struct peercred_row {
+	struct peercred_end end[PEERCRED_SIDES];
+	unsigned long stamp;		/* jiffies at record time */
+	unsigned long flags;		/* PEERCRED_ROW_UNLINKED */
+	union {
+		struct peercred_row *next_free;	/* in the pool */
+		struct llist_node put_node;	/* waiting for a safe sock_put */
+	};
+	u8 origin;
+};
+
+/* Set once, under a bucket lock, by whoever removes the row. */
+#define PEERCRED_ROW_UNLINKED	0
+
+/*
+ * What a reader keeps of a row: both socks, referenced, so the row itself
+ * may go (and its memory be reused) while the reader formats it.
+ */
+struct peercred_pin {
+	struct sock *sk[PEERCRED_SIDES];
+	unsigned long stamp;
+	u8 origin;
+};
+
+/*
+ * Buckets are raw spinlocks: they are taken in probe context, where
+ * preemption is off and PREEMPT_RT's sleeping spinlock_t is not allowed.
+ * Every critical section is a few pointer updates, or a copy of one chain.
+ */
+struct peercred_bucket {
+	raw_spinlock_t lock;
+	struct hlist_head head;
+};
+
+enum peercred_counter {
+	PEERCRED_CNT_RECORDED,
+	PEERCRED_CNT_REMOVED,
+	PEERCRED_CNT_DROPPED_FULL,
+	PEERCRED_CNT_DEFERRED_PUTS,
+	PEERCRED_CNT_NR,
+};
+
+struct peercred_counters {
+	unsigned long n[PEERCRED_CNT_NR];
+};
+
+/*
+ * One hash holds both ends of every row, so that a release finds its row
+ * with one lookup whichever end it is. Rows come from a pool allocated at
+ * load: recording never allocates, and a full pool is a counted drop.
  */
 struct peercred_table {
-	struct peercred_bucket *hash[PEERCRED_SIDES];
+	struct peercred_bucket *hash;
 	unsigned int bits;
 	unsigned int max_rows;
-	atomic_t live;
-	atomic_long_t recorded;
-	atomic_long_t dropped;
-	atomic_long_t removed;
+	struct peercred_row *rows;	/* the pool's memory */
+	struct peercred_row *free;	/* under free_lock */
+	raw_spinlock_t free_lock;
+	struct peercred_counters __percpu *cnt;
+	/* Rows whose last sock_put may free a sock: done in process context. */
+	struct llist_head put_list;
+	struct work_struct put_work;
 	bool walking;			/* the load-time walk is running */
 	bool walked;			/* it is over: see peercred_table_walked() */
 	/*
 	 * While the walk runs, it and the probes can both meet one connection:
 	 * their check-then-insert is serialized by this lock.
 	 */
-	spinlock_t walk_lock;
+	raw_spinlock_t walk_lock;
 };
 
-int peercred_table_cache_init(void);
-void peercred_table_cache_exit(void);
 int peercred_table_init(struct peercred_table *t, unsigned int max_rows);
 void peercred_table_destroy(struct peercred_table *t);
 
@@ -86,22 +120,32 @@ int peercred_table_record_new(struct peercred_table *t, struct sock *cli,
 void peercred_table_walk_begin(struct peercred_table *t);
 void peercred_table_walk_end(struct peercred_table *t);
 void peercred_table_release_sk(struct peercred_table *t, struct sock *sk);
-void peercred_table_remove(struct peercred_table *t, struct peercred_row *row);
-struct peercred_row *peercred_table_find(struct peercred_table *t,
-					 struct sock *sk);
-bool peercred_row_lock(struct peercred_table *t, struct peercred_row *row);
-void peercred_row_unlock(struct peercred_table *t, struct peercred_row *row);
-bool peercred_row_is_dead(const struct peercred_row *row);
+bool peercred_table_has(struct peercred_table *t, struct sock *sk);
+bool peercred_table_lookup(struct peercred_table *t, struct sock *sk,
+			   struct peercred_pin *pin);
+unsigned int peercred_table_pin_bucket(struct peercred_table *t,
+				       unsigned int bucket,
+				       struct peercred_pin *pins,
+				       unsigned int max);
+void peercred_pin_put(struct peercred_pin *pin);
+bool peercred_pin_is_dead(const struct peercred_pin *pin);
+void peercred_table_remove_pinned(struct peercred_table *t,
+				  const struct peercred_pin *pin);
+/* A growable set of pins, for walking the table bucket by bucket. */
+struct peercred_pins {
+	struct peercred_pin *pin;
+	unsigned int n, cap;
+};
+
+int peercred_pins_fill(struct peercred_table *t, unsigned int bucket,
+		       struct peercred_pins *p);
+void peercred_pins_drop(struct peercred_pins *p);
+void peercred_pins_free(struct peercred_pins *p);
 void peercred_table_reap(struct peercred_table *t, enum peercred_origin origin,
 			 bool (*gone)(struct sock *sk));
-
-static inline struct peercred_row *peercred_side_row(struct peercred_side *side,
-						     int i)
-{
-	return i == PEERCRED_SRV ?
-	       container_of(side, struct peercred_row, side[PEERCRED_SRV]) :
-	       container_of(side, struct peercred_row, side[PEERCRED_CLI]);
-}
+unsigned long peercred_table_count(struct peercred_table *t,
+				   enum peercred_counter c);
+unsigned long peercred_table_live(struct peercred_table *t);
 
 /*
  * A connection whose making began after this returned true is one the walk

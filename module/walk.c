@@ -8,6 +8,7 @@
  * both; the table keeps one row per connection.
  */
 
+#include <linux/delay.h>
 #include <linux/net.h>
 #include <linux/rwsem.h>
 #include <linux/sched.h>
@@ -54,39 +55,81 @@ static bool peercred_walk_tracked(struct sock *sk)
 	return peercred_tracked_type(sk) && !sock_flag(sk, SOCK_DEAD);
 }
 
-/* Called with the kernel's bucket lock held, as unix_seq_show() is. */
-static void peercred_walk_sock(struct peercred_table *t, struct sock *sk)
+/* unix_peer_get(), whose prototype 6.15 took out of the public headers. */
+static struct sock *peercred_walk_peer_get(struct sock *sk)
 {
 	struct sock *peer;
 
-	if (!peercred_walk_tracked(sk))
-		return;
-	/* Listeners and unconnected socks have no peer. */
-	peer = unix_peer_get(sk);
-	if (!peer)
-		return;
-	if (peercred_walk_tracked(peer)) {
-		if (peercred_walk_is_srv(sk, peer))
-			peercred_table_record(t, peer, sk, PEERCRED_ORIGIN_PREEXISTING);
-		else
-			peercred_table_record(t, sk, peer, PEERCRED_ORIGIN_PREEXISTING);
-	}
-	sock_put(peer);
+	unix_state_lock(sk);
+	peer = unix_peer(sk);
+	if (peer)
+		sock_hold(peer);
+	unix_state_unlock(sk);
+	return peer;
 }
 
-static void peercred_walk_net(struct peercred_table *t, struct net *net)
+/*
+ * Made: each end points at the other and holds the other's creds. connect()
+ * sets all of that under the connecting sock's state lock, so reading under
+ * the peer's state lock (as unix_seq_show() does) sees it all or nothing;
+ * socketpair() sets it with no lock, so a pair can be met half made. Those
+ * are left to the probes, or to the walk's next pass.
+ */
+static bool peercred_walk_made(struct sock *sk, struct sock *peer)
 {
+	bool mutual;
+
+	unix_state_lock(peer);
+	mutual = unix_peer(peer) == sk;
+	unix_state_unlock(peer);
+	return mutual && peercred_snapshot_held(sk) && peercred_snapshot_held(peer);
+}
+
+/*
+ * Called with the kernel's bucket lock held, as unix_seq_show() is.
+ * Returns true for a connection met half made.
+ */
+static bool peercred_walk_sock(struct peercred_table *t, struct sock *sk)
+{
+	struct sock *peer;
+	bool half = false;
+
+	if (!peercred_walk_tracked(sk))
+		return false;
+	/* Listeners and unconnected socks have no peer. */
+	peer = peercred_walk_peer_get(sk);
+	if (!peer)
+		return false;
+	if (!peercred_walk_tracked(peer))
+		goto out;
+	if (!peercred_walk_made(sk, peer)) {
+		half = true;
+		goto out;
+	}
+	if (peercred_walk_is_srv(sk, peer))
+		peercred_table_record(t, peer, sk, PEERCRED_ORIGIN_PREEXISTING);
+	else
+		peercred_table_record(t, sk, peer, PEERCRED_ORIGIN_PREEXISTING);
+out:
+	sock_put(peer);
+	return half;
+}
+
+static unsigned int peercred_walk_net(struct peercred_table *t, struct net *net)
+{
+	unsigned int half = 0;
 	struct sock *sk;
 	int i;
 
 	/* Every AF_UNIX sock, accepted or not, is in one of these buckets. */
-	for (i = 0; i < UNIX_HASH_SIZE; i++) {
+	for (i = 0; i < PEERCRED_UNIX_HASH_SIZE; i++) {
 		spin_lock(&net->unx.table.locks[i]);
 		sk_for_each(sk, &net->unx.table.buckets[i])
-			peercred_walk_sock(t, sk);
+			half += peercred_walk_sock(t, sk);
 		spin_unlock(&net->unx.table.locks[i]);
 		cond_resched();
 	}
+	return half;
 }
 
 /*
@@ -127,19 +170,31 @@ EXPORT_SYMBOL_IF_KUNIT(peercred_walk_reap);
 
 /*
  * Both ends of a connection live in the connecting sock's namespace, so
- * each walk of one namespace meets both; whichever comes first records.
+ * each walk of one namespace meets both; whichever comes first records. A
+ * pass that met a socketpair() half made is repeated (its probe may have
+ * fired before ours was registered); a few passes see such a pair made.
  */
 void peercred_walk(struct peercred_table *t)
 {
+	unsigned int half, pass;
 	struct net *net;
 
 	peercred_table_walk_begin(t);
 	down_read(&net_rwsem);
-	for_each_net(net)
-		peercred_walk_net(t, net);
+	for (pass = 0; pass < 3; pass++) {
+		half = 0;
+		for_each_net(net)
+			half += peercred_walk_net(t, net);
+		if (!half)
+			break;
+		msleep(20);
+	}
 	peercred_table_walk_end(t);
 	peercred_walk_reap(t);
 	up_read(&net_rwsem);
+	if (half)
+		pr_info("%u connections were still being made at load: the probes record them\n",
+			half);
 }
 EXPORT_SYMBOL_IF_KUNIT(peercred_walk);
 
