@@ -61,7 +61,7 @@ if insmod $M && [ -r /proc/peercred ]; then pass load; else fail load "insmod fa
 wait $pre
 echo "SCENARIO-END preexisting $?"
 
-for s in users setuid-after socketpair names close refused visibility drift netns userns; do
+for s in users setuid-after socketpair names close refused visibility drift netns userns parked; do
 	scenario $s
 done
 

@@ -73,6 +73,9 @@ int pc_netns(void);
 int pc_userns(void);
 int pc_resume(void);
 
+/* parked.c */
+int pc_parked(void);
+
 /* hold.c */
 int pc_hold(const char *what, int argc, char **argv);
 

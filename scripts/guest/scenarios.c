@@ -492,6 +492,8 @@ int pc_scenario(const char *name, int argc, char **argv)
 		return pc_userns();
 	if (!strcmp(name, "resume"))
 		return pc_resume();
+	if (!strcmp(name, "parked"))
+		return pc_parked();
 	if (!strcmp(name, "churn"))
 		return pc_churn(argc > 0 ? atoi(argv[0]) : 5);
 	fprintf(stderr, "pctest: unknown scenario %s\n", name);
