@@ -18,6 +18,7 @@
 #include <net/sock.h>
 
 #include "compat.h"
+#include "line.h"
 #include "peercred.h"
 #include "snapshot.h"
 
@@ -69,32 +70,38 @@ static const char *peercred_comm(char *buf, size_t size,
 
 /*
  * The name the server is bound to, as /proc/net/unix spells it: "@" for the
- * abstract namespace's leading (and any inner) NUL; "-" when unnamed. The
- * accepted sock carries the listener's address, and our reference on it
- * keeps that address alive.
+ * abstract namespace's leading (and any inner) NUL; length 0 when unnamed.
+ * The accepted sock carries the listener's address, and our reference on
+ * it keeps that address alive.
  */
-static void peercred_format_path(struct seq_file *m, struct sock *srv)
+static int peercred_path_name(struct sock *srv, char name[UNIX_PATH_MAX])
 {
 	/* Pairs with the smp_store_release() of ->addr in unix_stream_connect(). */
 	struct unix_address *addr = smp_load_acquire(&unix_sk(srv)->addr);
-	char name[UNIX_PATH_MAX];
 	int i, len;
 
-	if (!addr) {
-		seq_putc(m, '-');
-		return;
-	}
+	if (!addr)
+		return 0;
 	len = addr->len - offsetof(struct sockaddr_un, sun_path);
 	len = clamp(len, 0, UNIX_PATH_MAX);
 	memcpy(name, addr->name->sun_path, len);
-	if (len && name[0]) {
-		len = strnlen(name, len);
-	} else {
-		for (i = 0; i < len; i++)
-			if (!name[i])
-				name[i] = '@';
-	}
-	seq_escape_mem(m, name, len, PEERCRED_ESC_FLAGS, PEERCRED_ESC_CHARS);
+	if (len && name[0])
+		return strnlen(name, len);
+	for (i = 0; i < len; i++)
+		if (!name[i])
+			name[i] = '@';
+	return len;
+}
+
+static void peercred_format_path(struct seq_file *m, struct sock *srv)
+{
+	char name[UNIX_PATH_MAX];
+	int len = peercred_path_name(srv, name);
+
+	if (!len)
+		seq_putc(m, '-');
+	else
+		seq_escape_mem(m, name, len, PEERCRED_ESC_FLAGS, PEERCRED_ESC_CHARS);
 }
 
 static void peercred_format_side_header(struct seq_file *m, const char *who)
@@ -132,18 +139,19 @@ static u32 peercred_egid(const struct cred *cred, struct user_namespace *uns)
 	return cred ? from_kgid_munged(uns, cred->egid) : (u32)-1;
 }
 
-static void peercred_format_side(struct seq_file *m,
+static void peercred_format_side(struct peercred_line *l,
 				 const struct peercred_side *side,
 				 struct user_namespace *uns,
 				 struct pid_namespace *pns)
 {
 	char comm[4 * TASK_COMM_LEN], drift[PEERCRED_DRIFT_LEN];
 
-	seq_printf(m, " %8llu %7d %7u %7u %-15s %-9s", (u64)sock_i_ino(side->sk),
-		   pid_nr_ns(side->pid, pns), peercred_euid(side->cred, uns),
-		   peercred_egid(side->cred, uns),
-		   peercred_comm(comm, sizeof(comm), side),
-		   peercred_drift(drift, side, pns));
+	peercred_line_num(l, sock_i_ino(side->sk), 8);
+	peercred_line_num(l, pid_nr_ns(side->pid, pns), 7);
+	peercred_line_num(l, peercred_euid(side->cred, uns), 7);
+	peercred_line_num(l, peercred_egid(side->cred, uns), 7);
+	peercred_line_str(l, peercred_comm(comm, sizeof(comm), side), 15);
+	peercred_line_str(l, peercred_drift(drift, side, pns), 9);
 }
 
 /* An accepted sock has no inode until accept() grafts it. */
@@ -156,15 +164,26 @@ void peercred_format_row(struct seq_file *m, const struct peercred_conn *row,
 			 struct user_namespace *uns, struct pid_namespace *pns)
 {
 	const struct peercred_side *srv = &row->side[PEERCRED_SRV];
+	char name[UNIX_PATH_MAX];
+	struct peercred_line l;
+	int len;
 
-	seq_printf(m, "%-9s %-11s", peercred_type_name(srv->sk),
-		   peercred_origin_names[row->origin]);
-	peercred_format_side(m, srv, uns, pns);
-	peercred_format_side(m, &row->side[PEERCRED_CLI], uns, pns);
-	seq_printf(m, " %8u %-5s ", jiffies_to_msecs(jiffies - row->stamp),
-		   peercred_flags(row));
-	peercred_format_path(m, srv->sk);
-	seq_putc(m, '\n');
+	peercred_line_begin(m, &l);
+	peercred_line_str(&l, peercred_type_name(srv->sk), 9);
+	peercred_line_str(&l, peercred_origin_names[row->origin], 11);
+	peercred_format_side(&l, srv, uns, pns);
+	peercred_format_side(&l, &row->side[PEERCRED_CLI], uns, pns);
+	peercred_line_num(&l, jiffies_to_msecs(jiffies - row->stamp), 8);
+	peercred_line_str(&l, peercred_flags(row), 5);
+	peercred_line_putc(&l, ' ');
+	len = peercred_path_name(srv->sk, name);
+	if (len)
+		peercred_line_escape(&l, name, len, PEERCRED_ESC_FLAGS,
+				     PEERCRED_ESC_CHARS);
+	else
+		peercred_line_putc(&l, '-');
+	peercred_line_putc(&l, '\n');
+	peercred_line_commit(m, &l);
 }
 EXPORT_SYMBOL_IF_KUNIT(peercred_format_row);
 

@@ -252,8 +252,9 @@ static int peercred_stats_show(struct seq_file *m, void *v)
 		   peercred_table_live(t), t->max_rows,
 		   peercred_table_count(t, PEERCRED_CNT_RECORDED),
 		   peercred_table_count(t, PEERCRED_CNT_REMOVED), full);
-	seq_printf(m, "dropped_full %lu\ndeferred_puts %lu\n", full,
-		   peercred_table_count(t, PEERCRED_CNT_DEFERRED_PUTS));
+	seq_printf(m, "dropped_full %lu\ndeferred_puts %lu\nrow_bytes %zu\nmemory_bytes %zu\n",
+		   full, peercred_table_count(t, PEERCRED_CNT_DEFERRED_PUTS),
+		   sizeof(struct peercred_row), peercred_table_memory(t));
 	peercred_probes_show(m);
 	return 0;
 }

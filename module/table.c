@@ -67,6 +67,14 @@ unsigned long peercred_table_live(struct peercred_table *t)
 }
 EXPORT_SYMBOL_IF_KUNIT(peercred_table_live);
 
+/* What the table holds whatever its rows: all of it is allocated at load. */
+size_t peercred_table_memory(const struct peercred_table *t)
+{
+	return (size_t)t->max_rows * sizeof(*t->rows) +
+	       (size_t)peercred_table_buckets(t) * sizeof(*t->hash) +
+	       (size_t)num_possible_cpus() * sizeof(struct peercred_counters);
+}
+
 static struct peercred_row *peercred_pool_get(struct peercred_table *t)
 {
 	struct peercred_row *row;

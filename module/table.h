@@ -146,6 +146,7 @@ void peercred_table_reap(struct peercred_table *t, enum peercred_origin origin,
 unsigned long peercred_table_count(struct peercred_table *t,
 				   enum peercred_counter c);
 unsigned long peercred_table_live(struct peercred_table *t);
+size_t peercred_table_memory(const struct peercred_table *t);
 
 /*
  * A connection whose making began after this returned true is one the walk

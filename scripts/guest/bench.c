@@ -126,31 +126,28 @@ static long pb_read_table(const char *path, long *lines)
 }
 
 /*
- * Bytes per live row in the peercred_row slab (objects plus slab overhead),
- * 0 if the cache is not listed (merged: boot with slub_nomerge).
+ * Bytes per row: all of the table's memory (its row pool, allocated at
+ * load for max_rows rows, the hash and the counters) over max_rows, from
+ * /proc/peercred_stats; *objsize is one row's own size. 0 without module.
  */
-static double pb_slab_bytes_per_row(long *objsize)
+static double pb_bytes_per_row(long *objsize)
 {
-	char line[512], name[64];
-	long active, num, size, perslab, pages, a, b, c, slabs;
-	double per = 0;
-	FILE *f = fopen("/proc/slabinfo", "r");
+	long memory = 0, max_rows = 0, v;
+	char key[64];
+	FILE *f = fopen("/proc/peercred_stats", "r");
 
 	*objsize = 0;
-	while (f && fgets(line, sizeof(line), f)) {
-		/* name active num objsize perslab pages : tunables . . . : slabdata slabs ... */
-		if (sscanf(line,
-			   "%63s %ld %ld %ld %ld %ld : tunables %ld %ld %ld : slabdata %ld",
-			   name, &active, &num, &size, &perslab, &pages, &a, &b, &c,
-			   &slabs) != 10 ||
-		    strcmp(name, "peercred_row"))
-			continue;
-		*objsize = size;
-		per = active ? slabs * pages * 4096.0 / active : 0;
+	while (f && fscanf(f, "%63s %ld", key, &v) == 2) {
+		if (!strcmp(key, "row_bytes"))
+			*objsize = v;
+		else if (!strcmp(key, "memory_bytes"))
+			memory = v;
+		else if (!strcmp(key, "max_rows"))
+			max_rows = v;
 	}
 	if (f)
 		fclose(f);
-	return per;
+	return max_rows ? (double)memory / max_rows : 0;
 }
 
 static int pb_scale(long n)
@@ -178,7 +175,7 @@ static int pb_scale(long n)
 	t0 = pb_now_ms();
 	pb_read_table("/proc/net/unix", &unix_lines);
 	t_unix = pb_now_ms() - t0;
-	per_row = pb_slab_bytes_per_row(&objsize);
+	per_row = pb_bytes_per_row(&objsize);
 	t0 = pb_now_ms();
 	for (i = 0; i < 2 * n; i++)
 		close(fds[i]);
