@@ -122,6 +122,8 @@ for runner in "${runners[@]}"; do
 	pc "$B";		expect list/all 0 "same:$B/peercred" quiet
 	pc "$B" list;		expect list/explicit 0 "same:$B/peercred" quiet
 	pc "$data/empty";	expect list/empty-table 1 lines:1 out:srv_drift quiet
+	# Probes that do not fire: the table still shown, with a warning.
+	pc "$data/noprobes";	expect list/probes-not-firing 0 "same:$B/peercred" "err:ftrace_enabled"
 	pc "$B" --pid 120;	expect filter/pid-srv 0 lines:2 "out:/run/dbus/system_bus_socket" quiet
 	pc "$B" --pid 131;	expect filter/pid-cli 0 lines:2 "out:dbus-test-tool" quiet
 	pc "$B" --pid 0;	expect filter/pid-0 0 lines:2 "out:@abstract@name"

@@ -153,6 +153,28 @@ else
 fi
 rmmod peercred
 
+# With ftrace off the probes register and never run: the load, the stats
+# and the CLI say so rather than show a table that silently stops changing.
+if [ -w /proc/sys/kernel/ftrace_enabled ]; then
+	echo 0 >/proc/sys/kernel/ftrace_enabled
+	insmod $M
+	dmesg | grep -q 'peercred: the probes are registered but do not fire' &&
+		pass ftrace-off.load-says-so || fail ftrace-off.load-says-so "no message in dmesg"
+	[ "$(counter probes_firing)" = 0 ] && pass ftrace-off.stats-say-so ||
+		fail ftrace-off.stats-say-so "probes_firing $(counter probes_firing)"
+	peercred list >/dev/null 2>/tmp/cli.err
+	grep -q 'probes do not fire' /tmp/cli.err && pass ftrace-off.cli-says-so ||
+		fail ftrace-off.cli-says-so "stderr: $(cat /tmp/cli.err)"
+	rmmod peercred
+	echo 1 >/proc/sys/kernel/ftrace_enabled
+	insmod $M
+	[ "$(counter probes_firing)" = 1 ] && pass ftrace-on.stats-say-so ||
+		fail ftrace-on.stats-say-so "probes_firing $(counter probes_firing)"
+	rmmod peercred
+else
+	fail ftrace-off "no /proc/sys/kernel/ftrace_enabled to turn off"
+fi
+
 if dmesg | grep -E 'BUG:|WARNING:|Oops|general protection|Call Trace|refcount_t:|UBSAN|KASAN'; then
 	fail dmesg-clean "see the lines above"
 else
