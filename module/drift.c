@@ -43,30 +43,40 @@ static bool peercred_ids_equal(const struct cred *a, const struct cred *b)
 }
 
 /*
- * Letters for @side into @buf (PEERCRED_DRIFT_LEN bytes), "-" for none.
- * The caller holds @side's references (peercred_conn_get()).
+ * Letters for @side into @buf (PEERCRED_DRIFT_LEN bytes), "-" for none,
+ * given the task its pid names now (NULL: none; under rcu_read_lock())
+ * and whether the reader's pid namespace sees that pid. The snapshot's pid
+ * is the thread group's, and so is the cred compared here: the leader's.
  */
-const char *peercred_drift(char *buf, const struct peercred_side *side,
-			   struct pid_namespace *pns)
+const char *peercred_drift_of(char *buf, const struct peercred_side *side,
+			      struct task_struct *task, bool visible)
 {
-	struct task_struct *task;
 	char *p = buf;
 
 	if (!side->pid)
 		return "-";
-	rcu_read_lock();
-	/* The snapshot's pid is the thread group's; so are its creds here. */
-	task = pid_task(side->pid, PIDTYPE_TGID);
 	if (!task)
 		*p++ = 'x';
 	else if (side->cred && !peercred_ids_equal(__task_cred(task), side->cred))
 		*p++ = 'c';
-	rcu_read_unlock();
-	if (!pid_nr_ns(side->pid, pns))
+	if (!visible)
 		*p++ = 'h';
 	if (p == buf)
 		return "-";
 	*p = '\0';
 	return buf;
+}
+
+/* The same, looking the task up. The caller holds @side's references. */
+const char *peercred_drift(char *buf, const struct peercred_side *side,
+			   struct pid_namespace *pns)
+{
+	const char *letters;
+
+	rcu_read_lock();
+	letters = peercred_drift_of(buf, side, pid_task(side->pid, PIDTYPE_TGID),
+				    pid_nr_ns(side->pid, pns));
+	rcu_read_unlock();
+	return letters;
 }
 EXPORT_SYMBOL_IF_KUNIT(peercred_drift);

@@ -44,28 +44,45 @@ static const char * const peercred_origin_names[] = {
 	[PEERCRED_ORIGIN_PREEXISTING] = "preexisting",
 };
 
-/*
- * The name of the snapshot's thread group now, escaped into @buf (4 bytes
- * per source byte at worst); "-" once it has exited.
- */
-static const char *peercred_comm(char *buf, size_t size,
-				 const struct peercred_side *side)
+/* @comm escaped into @buf (4 bytes per source byte at worst), "-" if empty. */
+static const char *peercred_comm_escape(char *buf, size_t size, const char *comm)
 {
-	char comm[TASK_COMM_LEN] = "";
-	struct task_struct *task;
 	int n;
 
-	rcu_read_lock();
-	task = pid_task(side->pid, PIDTYPE_TGID);
-	if (task)
-		strscpy(comm, task->comm, sizeof(comm));
-	rcu_read_unlock();
 	if (!comm[0])
 		return "-";
 	n = string_escape_mem(comm, strnlen(comm, TASK_COMM_LEN), buf, size - 1,
 			      PEERCRED_ESC_FLAGS, PEERCRED_ESC_CHARS);
 	buf[min_t(int, n, size - 1)] = '\0';
 	return buf;
+}
+
+/*
+ * The name of the snapshot's thread group now ("-" once it has exited),
+ * and its drift letters, from one look-up of the task.
+ */
+struct peercred_now {
+	char comm[4 * TASK_COMM_LEN];
+	char drift[PEERCRED_DRIFT_LEN];
+	const char *shown_comm, *shown_drift;
+	pid_t nr;
+};
+
+static void peercred_now(struct peercred_now *now,
+			 const struct peercred_side *side,
+			 struct pid_namespace *pns)
+{
+	char comm[TASK_COMM_LEN] = "";
+	struct task_struct *task;
+
+	now->nr = pid_nr_ns(side->pid, pns);
+	rcu_read_lock();
+	task = pid_task(side->pid, PIDTYPE_TGID);
+	if (task)
+		strscpy(comm, task->comm, sizeof(comm));
+	now->shown_drift = peercred_drift_of(now->drift, side, task, now->nr);
+	rcu_read_unlock();
+	now->shown_comm = peercred_comm_escape(now->comm, sizeof(now->comm), comm);
 }
 
 /*
@@ -144,14 +161,15 @@ static void peercred_format_side(struct peercred_line *l,
 				 struct user_namespace *uns,
 				 struct pid_namespace *pns)
 {
-	char comm[4 * TASK_COMM_LEN], drift[PEERCRED_DRIFT_LEN];
+	struct peercred_now now;
 
+	peercred_now(&now, side, pns);
 	peercred_line_num(l, sock_i_ino(side->sk), 8);
-	peercred_line_num(l, pid_nr_ns(side->pid, pns), 7);
+	peercred_line_num(l, now.nr, 7);
 	peercred_line_num(l, peercred_euid(side->cred, uns), 7);
 	peercred_line_num(l, peercred_egid(side->cred, uns), 7);
-	peercred_line_str(l, peercred_comm(comm, sizeof(comm), side), 15);
-	peercred_line_str(l, peercred_drift(drift, side, pns), 9);
+	peercred_line_str(l, now.shown_comm, 15);
+	peercred_line_str(l, now.shown_drift, 9);
 }
 
 /* An accepted sock has no inode until accept() grafts it. */
@@ -226,7 +244,7 @@ void peercred_format_detail(struct seq_file *m, const struct peercred_conn *row,
 	static const char * const who[] = {
 		[PEERCRED_SRV] = "srv", [PEERCRED_CLI] = "cli",
 	};
-	char comm[4 * TASK_COMM_LEN], drift[PEERCRED_DRIFT_LEN];
+	struct peercred_now now;
 	int i;
 
 	seq_printf(m, "type:\t%s\norigin:\t%s\npath:\t",
@@ -238,11 +256,10 @@ void peercred_format_detail(struct seq_file *m, const struct peercred_conn *row,
 	for (i = 0; i < PEERCRED_SIDES; i++) {
 		const struct peercred_side *side = &row->side[i];
 
+		peercred_now(&now, side, pns);
 		seq_printf(m, "%s_ino:\t%llu\n%s_pid:\t%d\n%s_comm:\t%s\n%s_drift:\t%s\n",
-			   who[i], (u64)sock_i_ino(side->sk),
-			   who[i], pid_nr_ns(side->pid, pns),
-			   who[i], peercred_comm(comm, sizeof(comm), side),
-			   who[i], peercred_drift(drift, side, pns));
+			   who[i], (u64)sock_i_ino(side->sk), who[i], now.nr,
+			   who[i], now.shown_comm, who[i], now.shown_drift);
 		peercred_format_cred(m, who[i], side->cred, uns);
 	}
 	seq_putc(m, '\n');

@@ -36,6 +36,8 @@ void peercred_format_detail(struct seq_file *m, const struct peercred_conn *row,
 
 /* drift.c: what changed since the snapshot, as letters for a reader */
 #define PEERCRED_DRIFT_LEN	4
+const char *peercred_drift_of(char *buf, const struct peercred_side *side,
+			      struct task_struct *task, bool visible);
 const char *peercred_drift(char *buf, const struct peercred_side *side,
 			   struct pid_namespace *pns);
 
