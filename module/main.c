@@ -30,8 +30,11 @@ static int __init peercred_init(void)
 	int err;
 
 	err = peercred_table_init(&peercred_table, peercred_max_rows);
-	if (err)
+	if (err) {
+		pr_err("cannot allocate the table for max_rows=%u (%zu bytes a row)\n",
+		       peercred_max_rows, sizeof(struct peercred_row));
 		return err;
+	}
 	err = peercred_probes_register(&peercred_table);
 	if (err)
 		goto err_table;
