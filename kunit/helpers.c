@@ -12,6 +12,7 @@
 #include <net/af_unix.h>
 #include <net/sock.h>
 
+#include "compat.h"
 #include "helpers.h"
 #include "peercred.h"
 
@@ -71,13 +72,13 @@ void peercred_kunit_connect(struct kunit *test, struct peercred_kconn *c,
 	memset(c, 0, sizeof(*c));
 	KUNIT_ASSERT_EQ(test, 0, sock_create_kern(&init_net, AF_UNIX, SOCK_STREAM,
 						  0, &c->listener));
-	KUNIT_ASSERT_EQ(test, 0, kernel_bind(c->listener, (struct sockaddr *)&sa, len));
+	KUNIT_ASSERT_EQ(test, 0, kernel_bind(c->listener, PEERCRED_SOCKADDR(&sa), len));
 	KUNIT_ASSERT_EQ(test, 0, kernel_listen(c->listener, 4));
 	KUNIT_ASSERT_EQ(test, 0, sock_create_kern(&init_net, AF_UNIX, SOCK_STREAM,
 						  0, &c->client));
 	if (as)
 		old = override_creds(as);
-	err = kernel_connect(c->client, (struct sockaddr *)&sa, len, 0);
+	err = kernel_connect(c->client, PEERCRED_SOCKADDR(&sa), len, 0);
 	if (as)
 		revert_creds(old);
 	KUNIT_ASSERT_EQ(test, 0, err);

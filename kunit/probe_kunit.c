@@ -11,6 +11,7 @@
 #include <net/af_unix.h>
 #include <net/sock.h>
 
+#include "compat.h"
 #include "helpers.h"
 #include "peercred.h"
 #include "probe.h"
@@ -79,7 +80,7 @@ static void peercred_probe_refused(struct kunit *test)
 	      sprintf(sa.sun_path + 1, "peercred-kunit-nobody");
 	KUNIT_ASSERT_EQ(test, 0, sock_create_kern(&init_net, AF_UNIX, SOCK_STREAM, 0, &s));
 	recorded = peercred_table_count(peercred_live_table(), PEERCRED_CNT_RECORDED);
-	KUNIT_EXPECT_EQ(test, -ECONNREFUSED, kernel_connect(s, (struct sockaddr *)&sa, len, 0));
+	KUNIT_EXPECT_EQ(test, -ECONNREFUSED, kernel_connect(s, PEERCRED_SOCKADDR(&sa), len, 0));
 	KUNIT_EXPECT_EQ(test, recorded,
 			peercred_table_count(peercred_live_table(), PEERCRED_CNT_RECORDED));
 	KUNIT_EXPECT_FALSE(test, peercred_live_has_row(s->sk));

@@ -32,6 +32,13 @@ static inline u64 peercred_cap_u64(kernel_cap_t cap)
 #define PEERCRED_UNIX_HASH_SIZE	(256 * 2)
 #endif
 
+/* For kernel_bind()/kernel_connect() (the KUnit helpers): 7.0 renamed it. */
+#ifdef PEERCRED_HAVE_SOCKADDR_UNSIZED
+#define PEERCRED_SOCKADDR(sa)	((struct sockaddr_unsized *)(sa))
+#else
+#define PEERCRED_SOCKADDR(sa)	((struct sockaddr *)(sa))
+#endif
+
 /*
  * Internals are exported (EXPORT_SYMBOL_IF_KUNIT) only when the target has
  * KUnit, for the test module; without KUnit the macro is empty.

@@ -23,3 +23,8 @@ endif
 ifneq ($(shell grep -s 'define UNIX_HASH_SIZE' $(srctree)/include/net/af_unix.h),)
 ccflags-y += -DPEERCRED_HAVE_PUBLIC_UNIX_HASH_SIZE
 endif
+
+# 7.0 made kernel_bind() and kernel_connect() take a struct sockaddr_unsized.
+ifneq ($(shell grep -s 'sockaddr_unsized' $(srctree)/include/linux/net.h),)
+ccflags-y += -DPEERCRED_HAVE_SOCKADDR_UNSIZED
+endif
