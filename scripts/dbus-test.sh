@@ -4,14 +4,17 @@
 # Debian kernel: Debian's own binaries and libraries are copied into the
 # initramfs. PASS/FAIL lines; with --demo, the side-by-side view instead.
 #
-#   dbus-test.sh [--demo] [SERIES...]      (default: 6.1 6.12)
+#   dbus-test.sh [--demo] [KERNEL...]      (6.1, 7.3-rt; default: every
+#                                           "full" kernel of scripts/kernels,
+#                                           or those of $PEERCRED_KERNELS)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 demo=
 [ "${1:-}" != --demo ] || { demo=1; shift; }
-series=("$@")
-[ ${#series[@]} -gt 0 ] || series=(6.1 6.12)
+rows=$(peercred_kernels "$@") || exit 2
+# The "basic" kernels boot once, in guest-test.sh, unless asked for here.
+[ $# -gt 0 ] || rows=$(awk '$5 == "full"' <<<"$rows")
 
 overlay=$(mktemp -d)
 trap 'rm -rf "$overlay"' EXIT
@@ -37,17 +40,21 @@ if ! peercred_guest_bin "$PEERCRED_CACHE/guest-bin"; then
 	exit 1
 fi
 
-for s in "${series[@]}"; do
-	kver=$(peercred_kernel "$s") || { echo "FAIL $s/dbus: no kernel installed"; continue; }
-	build=$(peercred_build "$kver") || { echo "FAIL $s/dbus: module does not build"; continue; }
+while read -r name series flavor _; do
+	[ -n "$name" ] || continue
+	kver=$(peercred_kernel "$series" "$flavor") ||
+		{ echo "FAIL $name/dbus: no $flavor $series kernel installed (run scripts/deps.sh)"; continue; }
+	build=$(peercred_build "$kver" </dev/null) || { echo "FAIL $name/dbus: module does not build"; continue; }
 	log="$PEERCRED_CACHE/dbus-$kver.log"
+	SECONDS=0
 	PEERCRED_OVERLAY=$overlay "$PEERCRED_TOP/scripts/guest/boot.sh" "$kver" "$build" \
-		"$PEERCRED_TOP/scripts/guest/dbus.sh" "$log" 2 200
+		"$PEERCRED_TOP/scripts/guest/dbus.sh" "$log" 2 200 </dev/null
+	[ -n "$demo" ] || echo "dbus-test: $name ($kver) took ${SECONDS}s" >&2
 	if [ -n "$demo" ]; then
 		tr -d '\r' <"$log" | sed -n '/PEERCRED-DEMO-BEGIN/,/PEERCRED-DEMO-END/p' | sed '1d;$d'
 		continue
 	fi
-	tr -d '\r' <"$log" | sed -n "s#^\(PASS\|FAIL\) #\1 $s/#p"
+	tr -d '\r' <"$log" | sed -n "s#^\(PASS\|FAIL\) #\1 $name/#p"
 	grep -aq 'PEERCRED-DBUS-DONE' "$log" ||
-		echo "FAIL $s/dbus.finished: no end marker (see $log)"
-done
+		echo "FAIL $name/dbus.finished: no end marker (see $log)"
+done <<<"$rows"

@@ -1,15 +1,36 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Install what building and testing peercred needs from Debian's archive:
-# the newest 6.1 and 6.12 kernels (image + headers) for the QEMU guests, the
-# 6.1 sources for UML and checkpatch, and the tools. Idempotent and quiet
-# when everything is already there.
+# Install what building and testing peercred needs, for every kernel of
+# scripts/kernels, from Debian's archive: the tools; for each kernel of the
+# host's suite (bookworm) its headers through the host's apt, its image too
+# for the generic flavor (the others' images are extracted into the cache);
+# for other suites (trixie-backports) an apt of the project's own, the
+# images extracted into the cache, a chroot of that release (debootstrap)
+# holding the headers, dkms and a sparse that reads them (built from sid's
+# source when the release's own cannot), and the linux-source tarball. The
+# sources of every series are there for UML, KUnit and checkpatch. A cold
+# run takes about 7 minutes on top of the tools. Idempotent and quiet when
+# everything is already there; everything but the host's packages is under
+# $PEERCRED_CACHE (default ~/.cache/peercred).
+#
+#   PEERCRED_APT_MAX_AGE   days before the project's package lists are
+#                          fetched again, for a newer series (default 7)
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 
 pkgs=(build-essential bc bison flex libelf-dev libssl-dev kmod cpio xz-utils
       python3 perl sparse shellcheck dash dkms qemu-system-x86 busybox-static
-      dbus-daemon dbus-bin dbus-tests
-      linux-image-amd64 linux-headers-amd64 linux-source-6.1 linux-source-6.12)
+      dbus-daemon dbus-bin dbus-tests debootstrap
+      linux-image-amd64 linux-headers-amd64)
+mirror=http://deb.debian.org/debian
+# What a chroot is made with; dkms for the DKMS builds of its kernels.
+chroot_pkgs=build-essential,kmod,libelf-dev,sparse,dkms
+# Where a newer sparse's source comes from, when a chroot's own cannot read
+# its kernels' headers (see chroot_sparse).
+sparse_suite=sid
+keyring=/usr/share/keyrings/debian-archive-keyring.gpg
+
+say() { echo "deps: $*" >&2; }
 
 missing() {
 	local p
@@ -20,28 +41,318 @@ missing() {
 }
 
 apt_updated=
+apt_update() {
+	[ -z "$apt_updated" ] || return 0
+	apt-get update -qq
+	apt_updated=1
+}
 apt_install() {
+	local log
 	[ $# -gt 0 ] || return 0
-	if [ -z "$apt_updated" ]; then
-		apt-get update -qq
-		apt_updated=1
-	fi
-	echo "deps: installing $*" >&2
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+	apt_update
+	say "installing $*"
+	log=$(mktemp)
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >"$log" 2>&1 ||
+		{ cat "$log" >&2; rm -f "$log"; say "apt-get install failed"; return 1; }
+	rm -f "$log"
 }
 
-[ "$(id -u)" = 0 ] || { echo "deps: run as root (apt-get)" >&2; exit 1; }
+# The first of PACKAGES an apt (options before --) knows.
+first_known() {
+	local opts=() p
+	while [ "$1" != -- ]; do opts+=("$1"); shift; done
+	shift
+	for p in "$@"; do
+		if apt-cache "${opts[@]}" show --no-all-versions "$p" >/dev/null 2>&1; then
+			echo "$p"
+			return 0
+		fi
+	done
+	return 1
+}
 
-# shellcheck disable=SC2046
-apt_install $(missing "${pkgs[@]}")
+# The newest kernel version of a series and flavor that an apt (options
+# given) has headers for.
+archive_newest() {
+	local series=$1 flavor=$2 re
+	shift 2
+	re=$(peercred_version_re "$series" "$flavor")
+	apt-cache "$@" search --names-only "^linux-headers-${re#^}" |
+		awk '{ print $1 }' | sed 's/^linux-headers-//' | sort -V | tail -n 1 | grep .
+}
 
-# Debian 12 has no metapackage for 6.12: take the newest ABI it offers,
-# unless some 6.12 image with headers is installed already.
-. "$(dirname "$0")/lib.sh"
-if ! peercred_kernel 6.12 >/dev/null; then
-	[ -n "$apt_updated" ] || { apt-get update -qq; apt_updated=1; }
-	abi=$(apt-cache search --names-only '^linux-headers-6\.12\.[0-9.]+\+deb12-amd64$' |
-	      awk '{print $1}' | sed 's/^linux-headers-//' | sort -V | tail -n 1)
-	[ -n "$abi" ] || { echo "deps: no 6.12 kernel in the archive" >&2; exit 1; }
-	apt_install "linux-image-$abi-unsigned" "linux-headers-$abi"
+# fetch_image VERSION APT-OPTIONS...: the kernel's image out of its package
+# (linux-binary-V, or linux-image-V[-unsigned]) into images/VERSION/vmlinuz,
+# without installing anything.
+fetch_image() {
+	local ver=$1 dir=$PEERCRED_CACHE/images/$1 pkg tmp f
+	shift
+	[ -f "$dir/vmlinuz" ] && return 0
+	pkg=$(first_known "$@" -- "linux-binary-$ver" "linux-image-$ver-unsigned" "linux-image-$ver") ||
+		{ say "no image package for $ver"; return 1; }
+	say "extracting $ver's image from $pkg"
+	mkdir -p "$PEERCRED_CACHE/images"
+	tmp=$(mktemp -d "$PEERCRED_CACHE/images/.fetch.XXXXXX")
+	(cd "$tmp" && apt-get "$@" -o APT::Sandbox::User=root download -qq "$pkg" >/dev/null)
+	dpkg-deb --fsys-tarfile "$tmp"/*.deb | tar -x -C "$tmp" --wildcards '*vmlinuz*'
+	for f in "$tmp/boot/vmlinuz-$ver" "$tmp/usr/lib/modules/$ver/vmlinuz" "$tmp/lib/modules/$ver/vmlinuz"; do
+		[ -f "$f" ] || continue
+		mkdir "$tmp/out"
+		mv "$f" "$tmp/out/vmlinuz"
+		mv "$tmp/out" "$dir"
+		rm -rf "$tmp"
+		return 0
+	done
+	rm -rf "$tmp"
+	say "no vmlinuz for $ver in $pkg"
+	return 1
+}
+
+# fetch_source SERIES: linux-source-SERIES.tar.xz out of the project's apt's
+# package into the cache, where peercred_source finds it; again when the
+# package has a new version.
+fetch_source() {
+	local series=$1 tarball=$PEERCRED_CACHE/src/linux-source-$1.tar.xz want tmp
+	[ ! -f "/usr/src/linux-source-$series.tar.xz" ] || return 0
+	# Up to date when the lists were not fetched again since.
+	[ ! -f "$tarball" ] || [ ! "$tarball.version" -nt "$PEERCRED_APT/lists/.peercred-updated" ] || return 0
+	want=$(apt-cache "${PEERCRED_APT_OPTS[@]}" show --no-all-versions "linux-source-$series" 2>/dev/null |
+	       sed -n 's/^Version: //p')
+	[ -n "$want" ] || { say "no linux-source-$series in $PEERCRED_APT"; return 1; }
+	if [ -f "$tarball" ] && [ "$(cat "$tarball.version" 2>/dev/null)" = "$want" ]; then
+		touch "$tarball.version"
+		return 0
+	fi
+	say "extracting linux-source-$series.tar.xz from linux-source-$series $want"
+	mkdir -p "$PEERCRED_CACHE/src"
+	tmp=$(mktemp -d "$PEERCRED_CACHE/src/.fetch.XXXXXX")
+	(cd "$tmp" && apt-get "${PEERCRED_APT_OPTS[@]}" download -qq "linux-source-$series=$want" >/dev/null)
+	dpkg-deb --fsys-tarfile "$tmp"/*.deb |
+		tar -x -C "$tmp" "./usr/src/linux-source-$series.tar.xz"
+	mv "$tmp/usr/src/linux-source-$series.tar.xz" "$tarball"
+	echo "$want" >"$tarball.version"
+	rm -rf "$tmp"
+}
+
+# Remove a directory that may hold a chroot: whatever an interrupted
+# debootstrap left mounted in it first, and never across file systems.
+remove_tree() {
+	local m
+	for m in $(awk -v d="$1" 'index($2, d "/") == 1 { print $2 }' /proc/mounts | sort -r); do
+		umount -l "$m" || true
+	done
+	rm -rf --one-file-system "$1"
+}
+
+# The sources.list of a release's chroot and of the project's apt: each
+# suite of the list that is not the host's, with the release it is from.
+suite_sources() {	# suite_sources [RELEASE]
+	local s
+	for s in $(printf '%s\n' "${suites[@]}" | sort -u); do
+		[ -z "${1:-}" ] || [ "${s%%-*}" = "$1" ] || continue
+		[ "${s%%-*}" = "$s" ] || echo "deb $mirror ${s%%-*} main"
+		echo "deb $mirror $s main"
+	done | awk '!seen[$0]++'
+}
+
+# make_chroot RELEASE: a Debian chroot to build that release's kernels'
+# modules in, made aside and moved into place stamped when complete (a
+# half-made one is never used). Started in the background by start_chroot.
+make_chroot() {
+	local rel=$1 tmp=$2
+	debootstrap --variant=minbase --include="$chroot_pkgs" "$rel" "$tmp" "$mirror"
+	suite_sources "$rel" >"$tmp/etc/apt/sources.list"
+	peercred_chroot "$tmp" apt-get update -qq
+	touch "$tmp/.peercred-chroot"
+}
+declare -A chroot_job=() chroot_tmp=()
+start_chroot() {
+	local rel=$1 dir=$PEERCRED_CACHE/chroot-$1 old
+	[ ! -f "$dir/.peercred-chroot" ] || return 0
+	[ -z "${chroot_job[$rel]:-}" ] || return 0
+	for old in "$dir" "$PEERCRED_CACHE/.chroot-$rel".*; do
+		[ ! -e "$old" ] || remove_tree "$old"
+	done
+	mkdir -p "$PEERCRED_CACHE"
+	chroot_tmp[$rel]=$(mktemp -d "$PEERCRED_CACHE/.chroot-$rel.XXXXXX")
+	say "making a Debian $rel chroot under $dir (debootstrap, a few minutes)"
+	make_chroot "$rel" "${chroot_tmp[$rel]}" >"${chroot_tmp[$rel]}.log" 2>&1 &
+	chroot_job[$rel]=$!
+}
+finish_chroot() {
+	local rel=$1 dir=$PEERCRED_CACHE/chroot-$1 tmp=${chroot_tmp[$1]:-}
+	[ -n "${chroot_job[$rel]:-}" ] || return 0
+	if ! wait "${chroot_job[$rel]}"; then
+		tail -n 30 "$tmp.log" >&2
+		say "could not make the $rel chroot (log above; $tmp.log)"
+		remove_tree "$tmp"
+		return 1
+	fi
+	rm -f "$tmp.log"
+	mv "$tmp" "$dir"
+	unset "chroot_job[$rel]"
+}
+
+[ "$(id -u)" = 0 ] || { echo "deps: run as root (apt-get, debootstrap, chroot)" >&2; exit 1; }
+mkdir -p "$PEERCRED_CACHE"
+# One run at a time: two would share the chroots and the apt directory.
+exec 9>"$PEERCRED_CACHE/deps.lock"
+flock 9
+
+# Every kernel of the list, whatever PEERCRED_KERNELS selects for a run.
+export PEERCRED_KERNELS=
+mapfile -t rows < <(peercred_kernels)
+host_rows=() other_rows=() suites=()
+for row in "${rows[@]}"; do
+	read -r _ series _ suite _ <<<"$row"
+	if [ "$suite" = "$PEERCRED_HOST_SUITE" ]; then
+		host_rows+=("$row")
+		pkgs+=("linux-source-$series")
+	else
+		other_rows+=("$row")
+		suites+=("$suite")
+		peercred_debian_release "$suite" >/dev/null || { say "unknown suite $suite"; exit 1; }
+	fi
+done
+
+# debootstrap first: the chroots are made while the rest comes in.
+if [ ${#other_rows[@]} -gt 0 ]; then
+	# shellcheck disable=SC2046
+	apt_install $(missing debootstrap)
+	for suite in $(printf '%s\n' "${suites[@]}" | sort -u); do
+		start_chroot "${suite%%-*}"
+	done
 fi
+# shellcheck disable=SC2046
+apt_install $(missing $(printf '%s\n' "${pkgs[@]}" | sort -u))
+
+if [ ${#other_rows[@]} -gt 0 ]; then
+	# The project's apt: its own sources, lists and archives, none of the
+	# system's configuration. Fetched when the sources change, when
+	# missing, and when older than PEERCRED_APT_MAX_AGE days.
+	mkdir -p "$PEERCRED_APT/etc" "$PEERCRED_APT/lists/partial" "$PEERCRED_APT/archives/partial"
+	sources=$(suite_sources | sed "s#^deb #deb [signed-by=$keyring] #")
+	stamp=$PEERCRED_APT/lists/.peercred-updated
+	if [ "$(cat "$PEERCRED_APT/etc/sources.list" 2>/dev/null)" != "$sources" ] || [ ! -f "$stamp" ] ||
+	   [ -n "$(find "$stamp" -mtime +"${PEERCRED_APT_MAX_AGE:-7}")" ]; then
+		echo "$sources" >"$PEERCRED_APT/etc/sources.list"
+		say "fetching the package lists of $(printf '%s\n' "${suites[@]}" | sort -u | tr '\n' ' ')"
+		apt-get "${PEERCRED_APT_OPTS[@]}" update -qq
+		touch "$stamp"
+		# A newer series may have come: the names resolve again.
+		mapfile -t rows < <(peercred_kernels)
+		other_rows=()
+		for row in "${rows[@]}"; do
+			read -r _ _ _ suite _ <<<"$row"
+			[ "$suite" = "$PEERCRED_HOST_SUITE" ] || other_rows+=("$row")
+		done
+	fi
+fi
+
+# The host's kernels: headers through apt (dkms build -k needs them in
+# /lib/modules), the generic image too (in /boot, as a user has it); the
+# other flavors' images are extracted, unless their headers' dependencies
+# (6.12's) installed them.
+images=() more=()
+for row in "${host_rows[@]}"; do
+	read -r name series flavor _ <<<"$row"
+	! peercred_kernel "$series" "$flavor" >/dev/null || continue
+	re=$(peercred_version_re "$series" "$flavor")
+	ver=$(find /lib/modules -mindepth 1 -maxdepth 1 -printf '%f\n' | grep -E "$re" | sort -V | tail -n 1) ||
+		{ apt_update; ver=$(archive_newest "$series" "$flavor"); } ||
+		{ say "no $name kernel in the archive"; exit 1; }
+	more+=("linux-headers-$ver")
+	if [ "$flavor" = generic ]; then
+		apt_update
+		image=$(first_known -- "linux-image-$ver-unsigned" "linux-image-$ver") ||
+			{ say "no image package for $ver"; exit 1; }
+		more+=("$image")
+	else
+		images+=("$ver")
+	fi
+done
+# shellcheck disable=SC2046
+apt_install $(missing "${more[@]}")
+for ver in "${images[@]}"; do
+	peercred_vmlinuz "$ver" >/dev/null && continue
+	apt_update
+	fetch_image "$ver"
+done
+
+# The other suites' kernels: the images and the sources from the project's
+# apt, the headers in the chroot of their release.
+declare -A headers=() fetched=()
+for row in "${other_rows[@]}"; do
+	read -r name series flavor suite _ <<<"$row"
+	[ "$series" != newest ] || { say "no series found in $suite's package list"; exit 1; }
+	[ -n "${fetched[$series]:-}" ] || { fetch_source "$series"; fetched[$series]=1; }
+	! peercred_kernel "$series" "$flavor" >/dev/null || continue
+	ver=$(archive_newest "$series" "$flavor" "${PEERCRED_APT_OPTS[@]}") ||
+		{ say "no $name kernel in $suite"; exit 1; }
+	fetch_image "$ver" "${PEERCRED_APT_OPTS[@]}"
+	headers[$suite]="${headers[$suite]:-} linux-headers-$ver"
+done
+# In a chroot: its tools (a chroot made before they were all on the list
+# gets the rest), then the headers from their suite.
+chroot_install() {	# chroot_install ROOT [-t SUITE] PACKAGES...
+	local root=$1
+	shift
+	say "installing ${*/#-t/from} in $root"
+	{
+		peercred_chroot "$root" dpkg --configure -a &&
+		peercred_chroot "$root" apt-get update -qq &&
+		peercred_chroot "$root" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			--no-install-recommends "$@"
+	} >"$root/.peercred-apt.log" 2>&1 ||
+		{ tail -n 30 "$root/.peercred-apt.log" >&2; say "could not install $* in $root"; return 1; }
+}
+# A sparse that reads the chroot's newest headers. From 6.15 they use
+# __typeof_unqual__, which trixie's sparse 0.6.4 cannot parse (the kernel's
+# scripts/checker-valid.sh test, run here the same way); then sparse is
+# built from $sparse_suite's source package into the chroot's /usr/local.
+sparse_reads() {
+	# shellcheck disable=SC2016 # expanded in the chroot
+	peercred_chroot "$1" sh -c 'f=$(mktemp --suffix=.c)
+		printf "static inline int u(const int *q)\n{\n\t__typeof_unqual__(*q) v = *q;\n\treturn v;\n}\n" >"$f"
+		out=$(sparse "$f" 2>&1)
+		rm -f "$f"
+		case $out in *error*) exit 1 ;; esac'
+}
+src_apt=$PEERCRED_CACHE/apt-src
+src_opts=(-o "Dir::Etc::sourcelist=$src_apt/etc/sources.list" -o Dir::Etc::sourceparts=-
+	-o "Dir::State::Lists=$src_apt/lists" -o Dir::State::status=/dev/null -o APT::Sandbox::User=root)
+chroot_sparse() {
+	local root=$1 tmp=$1/peercred/sparse-src
+	sparse_reads "$root" && return 0
+	say "building sparse from $sparse_suite's source in $root (its own cannot read the newest headers)"
+	rm -rf "$tmp"
+	mkdir -p "$tmp" "$src_apt/etc" "$src_apt/lists/partial"
+	# An apt of its own, with only that suite's sources, fetched for this.
+	echo "deb-src [signed-by=$keyring] $mirror $sparse_suite main" >"$src_apt/etc/sources.list"
+	apt-get "${src_opts[@]}" update -qq
+	(cd "$tmp" && apt-get "${src_opts[@]}" source --download-only -qq sparse >/dev/null)
+	# shellcheck disable=SC2016 # expanded in the chroot
+	# The upstream tarball: Debian's patches only pin the compiler to sid's.
+	peercred_chroot "$root" sh -ec 'cd /peercred/sparse-src
+		mkdir src
+		tar -xf ./*.orig.tar.* -C src --strip-components=1
+		make -C src -s -j"$(nproc)" sparse
+		install -m 755 src/sparse /usr/local/bin/sparse' >"$tmp.log" 2>&1 ||
+		{ tail -n 30 "$tmp.log" >&2; say "could not build sparse in $root"; return 1; }
+	rm -rf "$tmp" "$tmp.log"
+	sparse_reads "$root" || { say "the sparse built in $root still cannot read __typeof_unqual__"; return 1; }
+}
+for suite in $(printf '%s\n' "${suites[@]}" | sort -u); do
+	rel=${suite%%-*}
+	root=$PEERCRED_CACHE/chroot-$rel
+	finish_chroot "$rel"
+	# shellcheck disable=SC2016 # expanded in the chroot
+	tools=$(peercred_chroot "$root" sh -c 'for p; do
+		dpkg-query -W -f="\${Status}\n" "$p" 2>/dev/null | grep -q "^install ok installed" || echo "$p"
+	done' sh ${chroot_pkgs//,/ })
+	# shellcheck disable=SC2086 # lists of packages
+	[ -z "$tools" ] || chroot_install "$root" $tools
+	# shellcheck disable=SC2086
+	[ -z "${headers[$suite]:-}" ] || chroot_install "$root" -t "$suite" ${headers[$suite]}
+	chroot_sparse "$root"
+done

@@ -1,39 +1,53 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Guest tests: boot each supported Debian kernel under QEMU with the module
-# and the static test programs, run scripts/guest/checks.sh there, and turn
-# the serial log into PASS/FAIL lines. A scenario or marker that never shows
-# up is a failure, not a skip.
+# Guest tests: boot each supported Debian kernel (scripts/kernels) under
+# QEMU with the module and the static test programs, run the guest checks
+# there (scripts/guest/checks.sh on the "full" kernels, basic.sh on the
+# "basic" ones), and turn the serial log into PASS/FAIL lines named with the
+# kernel: 6.1/users.cli-uid, 7.3-rt/users.cli-uid. A scenario or marker
+# that never shows up is a failure, not a skip.
 #
-#   guest-test.sh [SERIES...]      (default: 6.1 6.12)
+#   guest-test.sh [KERNEL...]      (6.1, 6.12-rt, 7.3-cloud; default: every
+#                                   kernel of the list, or $PEERCRED_KERNELS)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-series=("$@")
-[ ${#series[@]} -gt 0 ] || series=(6.1 6.12)
-scenarios=(preexisting users setuid-after socketpair names close refused visibility
-	drift netns userns full resume)
+rows=$(peercred_kernels "$@") || exit 2
+full_scenarios=(preexisting users setuid-after socketpair names close refused visibility
+	drift netns userns parked full resume)
+basic_scenarios=(users socketpair)
 
 if ! peercred_guest_bin "$PEERCRED_CACHE/guest-bin"; then
 	echo "FAIL guest-programs: do not build"
 	exit 1
 fi
 
-for s in "${series[@]}"; do
-	kver=$(peercred_kernel "$s") || { echo "FAIL $s: no kernel installed (run scripts/deps.sh)"; continue; }
-	if ! build=$(peercred_build "$kver"); then
-		echo "FAIL $s/build: module does not build against $kver"
+while read -r name series flavor _ level; do
+	[ -n "$name" ] || continue
+	if ! kver=$(peercred_kernel "$series" "$flavor"); then
+		echo "FAIL $name/kernel: no $flavor $series kernel installed (run scripts/deps.sh)"
 		continue
 	fi
+	if ! build=$(peercred_build "$kver" </dev/null); then
+		echo "FAIL $name/build: module does not build against $kver"
+		continue
+	fi
+	if [ "$level" = full ]; then
+		script=checks.sh timeout=400 scenarios=("${full_scenarios[@]}")
+	else
+		script=basic.sh timeout=200 scenarios=("${basic_scenarios[@]}")
+	fi
 	log="$PEERCRED_CACHE/guest-$kver.log"
+	SECONDS=0
 	"$PEERCRED_TOP/scripts/guest/boot.sh" "$kver" "$build" \
-		"$PEERCRED_TOP/scripts/guest/checks.sh" "$log" 2 400
-	tr -d '\r' <"$log" | sed -n "s#^\(PASS\|FAIL\) #\1 $s/#p"
+		"$PEERCRED_TOP/scripts/guest/$script" "$log" 2 "$timeout" </dev/null
+	echo "guest-test: $name ($kver, $level) took ${SECONDS}s" >&2
+	tr -d '\r' <"$log" | sed -n "s#^\(PASS\|FAIL\) #\1 $name/#p"
 	for sc in "${scenarios[@]}"; do
 		rc=$(tr -d '\r' <"$log" | sed -n "s/^SCENARIO-END $sc \([0-9]*\)$/\1/p")
-		[ -n "$rc" ] || echo "FAIL $s/scenario.$sc: never finished (see $log)"
-		[ -z "$rc" ] || [ "$rc" = 0 ] || echo "FAIL $s/scenario.$sc: exited $rc"
+		[ -n "$rc" ] || echo "FAIL $name/scenario.$sc: never finished (see $log)"
+		[ -z "$rc" ] || [ "$rc" = 0 ] || echo "FAIL $name/scenario.$sc: exited $rc"
 	done
 	grep -aq '^PEERCRED-CHECKS-DONE' "$log" ||
-		echo "FAIL $s/guest-finished: no end marker, guest crashed or timed out (see $log)"
-done
+		echo "FAIL $name/guest-finished: no end marker, guest crashed or timed out (see $log)"
+done <<<"$rows"

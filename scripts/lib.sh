@@ -10,13 +10,164 @@ die() {
 	exit 1
 }
 
-# Newest installed Debian kernel of a series (6.1, 6.12) that has both an
-# image to boot and headers to build against.
+# The supported kernels (scripts/kernels) and where each one's parts are:
+# the image in /boot (installed by the host's apt) or extracted under
+# $PEERCRED_CACHE/images/VERSION/vmlinuz; the headers in /lib/modules (the
+# host's) or in a chroot $PEERCRED_CACHE/chroot-RELEASE of the release they
+# were made for, where their modules are built too. Suites the host's apt
+# does not know come through the project's apt ($PEERCRED_APT).
+PEERCRED_KERNEL_LIST=$PEERCRED_TOP/scripts/kernels
+PEERCRED_APT=$PEERCRED_CACHE/apt
+PEERCRED_APT_OPTS=(-o "Dir::Etc::sourcelist=$PEERCRED_APT/etc/sources.list"
+	-o Dir::Etc::sourceparts=- -o "Dir::State::Lists=$PEERCRED_APT/lists"
+	-o "Dir::Cache::Archives=$PEERCRED_APT/archives" -o Dir::State::status=/dev/null
+	-o APT::Sandbox::User=root)
+# shellcheck disable=SC2034 # for the scripts that source this file
+PEERCRED_HOST_SUITE=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
+
+# Debian's suffix of a flavor's kernel versions and packages.
+peercred_flavor_suffix() {
+	case $1 in
+	generic) echo amd64 ;;
+	rt | cloud) echo "$1-amd64" ;;
+	*) return 1 ;;
+	esac
+}
+
+# The Debian release number of a suite (trixie-backports: 13).
+peercred_debian_release() {
+	case ${1%%-*} in
+	bullseye) echo 11 ;;
+	bookworm) echo 12 ;;
+	trixie) echo 13 ;;
+	forky) echo 14 ;;
+	*) return 1 ;;
+	esac
+}
+
+# An ERE for the kernel versions (uname -r) of a series and flavor:
+# 6.1 rt is 6.1.0-57-rt-amd64, 6.12 generic 6.12.117+deb12-amd64. It never
+# takes one flavor for another (6.1.0-57-rt-amd64 is not generic).
+peercred_version_re() {
+	local suffix
+	suffix=$(peercred_flavor_suffix "$2") || return 1
+	echo "^${1//./\\.}([.-][0-9]+)*(\\+deb[0-9]+)?-$suffix\$"
+}
+
+# The newest series a suite offers (7.3 for trixie-backports today): the
+# highest X.Y.Z+debN of its linux-binary (or linux-image) -amd64 packages,
+# from the package list of the project's apt (scripts/deps.sh fetches it).
+peercred_newest_series() {
+	local rel list
+	rel=$(peercred_debian_release "$1") || return 1
+	[ -f "$PEERCRED_APT/etc/sources.list" ] || return 1
+	list=$(apt-get "${PEERCRED_APT_OPTS[@]}" indextargets --format '$(FILENAME)' \
+		'Created-By: Packages' "Codename: $1" 2>/dev/null | head -n 1)
+	[ -n "$list" ] && [ -f "$list" ] || return 1
+	/usr/lib/apt/apt-helper cat-file "$list" |
+		sed -n "s/^Package: linux-\(binary\|image\)-\([0-9.]*+deb$rel\)-amd64\$/\2/p" |
+		sort -V | tail -n 1 | sed -n 's/^\([0-9]*\.[0-9]*\)\..*/\1/p' | grep .
+}
+
+# The name checks carry: the series for generic, SERIES-FLAVOR otherwise.
+peercred_kernel_name() {
+	if [ "$2" = generic ]; then echo "$1"; else echo "$1-$2"; fi
+}
+
+# peercred_kernels [NAME...]: the kernels to run over, one line each:
+# "NAME SERIES FLAVOR SUITE LEVEL" (see scripts/kernels), "newest" resolved
+# (left as is when the suite's package list is not there yet). NAMEs (6.1,
+# 6.1-rt, 7.3-cloud) select lines, in the list's order; without any,
+# $PEERCRED_KERNELS (the same names, space-separated) or every line. An
+# unknown name is an error.
+peercred_kernels() {
+	local want=("$@") rows=() row series flavor suite level name n found
+	local -A newest=()
+
+	[ ${#want[@]} -gt 0 ] || read -r -a want <<<"${PEERCRED_KERNELS:-}"
+	while read -r series flavor suite level _; do
+		case $series in '' | '#'*) continue ;; esac
+		if [ "$series" = newest ]; then
+			[ -n "${newest[$suite]:-}" ] ||
+				newest[$suite]=$(peercred_newest_series "$suite") || newest[$suite]=newest
+			series=${newest[$suite]}
+		fi
+		rows+=("$(peercred_kernel_name "$series" "$flavor") $series $flavor $suite $level")
+	done <"$PEERCRED_KERNEL_LIST"
+	if [ ${#want[@]} -eq 0 ]; then
+		printf '%s\n' "${rows[@]}"
+		return 0
+	fi
+	for n in "${want[@]}"; do
+		found=
+		for row in "${rows[@]}"; do
+			[ "${row%% *}" != "$n" ] || found=1
+		done
+		[ -n "$found" ] || { echo "peercred: no kernel $n in $PEERCRED_KERNEL_LIST" >&2; return 1; }
+	done
+	for row in "${rows[@]}"; do
+		name=${row%% *}
+		for n in "${want[@]}"; do
+			[ "$name" != "$n" ] || { echo "$row"; break; }
+		done
+	done
+}
+
+# The image of an installed kernel version, if there is one.
+peercred_vmlinuz() {
+	local f
+	for f in "/boot/vmlinuz-$1" "$PEERCRED_CACHE/images/$1/vmlinuz"; do
+		[ -r "$f" ] && { echo "$f"; return 0; }
+	done
+	return 1
+}
+
+# The root of the system a kernel version's headers are in: nothing for the
+# host's /lib/modules, a chroot's directory otherwise. Fails when none has
+# them. A chroot counts once complete (.peercred-chroot, see deps.sh).
+peercred_root() {
+	local r
+	if [ -e "/lib/modules/$1/build/Makefile" ]; then
+		echo
+		return 0
+	fi
+	for r in "$PEERCRED_CACHE"/chroot-*; do
+		[ -f "$r/.peercred-chroot" ] && [ -e "$r/usr/src/linux-headers-$1/Makefile" ] &&
+			{ echo "$r"; return 0; }
+	done
+	return 1
+}
+
+# peercred_chroot ROOT COMMAND...: run COMMAND in a chroot, with a clean
+# environment and its own /proc (in a mount namespace of its own, so
+# nothing stays mounted when it ends).
+peercred_chroot() {
+	local root=$1
+	shift
+	unshare --mount --propagation private -- sh -ec 'mount -t proc proc "$1/proc"; shift; exec chroot "$@"' \
+		sh "$root" "$root" /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+		HOME=/root LC_ALL=C.UTF-8 "$@"
+}
+
+# Newest installed Debian kernel of a series and flavor (default generic;
+# "6.1-rt" also names one) with both an image to boot and headers to build
+# against. Prints its version.
 peercred_kernel() {
-	local series=$1 v
-	for v in $(cd /boot && ls vmlinuz-"$series".* 2>/dev/null | sed 's/^vmlinuz-//' | sort -rV); do
-		case $v in *-amd64) ;; *) continue ;; esac
-		if [ -e "/lib/modules/$v/build/Makefile" ]; then
+	local series=$1 flavor=${2:-} re v h
+	if [ -z "$flavor" ]; then
+		case $series in
+		*-generic | *-rt | *-cloud) flavor=${series##*-} series=${series%-*} ;;
+		*) flavor=generic ;;
+		esac
+	fi
+	re=$(peercred_version_re "$series" "$flavor") || return 1
+	for v in $({
+		ls /lib/modules
+		for h in "$PEERCRED_CACHE"/chroot-*/usr/src/linux-headers-*; do
+			echo "${h##*/linux-headers-}"
+		done
+	} 2>/dev/null | grep -E "$re" | sort -urV); do
+		if peercred_vmlinuz "$v" >/dev/null && peercred_root "$v" >/dev/null; then
 			echo "$v"
 			return 0
 		fi
@@ -24,39 +175,97 @@ peercred_kernel() {
 	return 1
 }
 
-# peercred_build NAME [KDIR]: build the module in a copy of the tree of its
-# own, so builds for several kernels never share object files. NAME is a
-# Debian kernel version (KDIR defaults to its installed headers) or any name
-# given with a KDIR; a kernel with KUnit also builds kunit/. Prints the
-# build directory.
+# peercred_kmake VERSION DIR MAKE-ARGS...: make in the external module tree
+# DIR against the headers of Debian kernel VERSION, where they are: on the
+# host, or in their chroot (DIR must then be inside it).
+peercred_kmake() {
+	local v=$1 dir=$2 root
+	shift 2
+	root=$(peercred_root "$v") || { echo "peercred: no headers for $v (run scripts/deps.sh)" >&2; return 1; }
+	if [ -z "$root" ]; then
+		make -C "/lib/modules/$v/build" M="$dir" "$@"
+	else
+		case $dir in "$root"/*) ;; *) echo "peercred: $dir is not in $root" >&2; return 1 ;; esac
+		peercred_chroot "$root" make -C "/lib/modules/$v/build" M="${dir#"$root"}" "$@"
+	fi
+}
+
+# peercred_build NAME [KDIR]: build the module (W=1) in a copy of the tree
+# of its own, so builds for several kernels never share object files. NAME
+# is a Debian kernel version, built against its headers where they are
+# (the host's, or in their chroot, where the copy then is), or any name
+# given with a KDIR on the host; a kernel with KUnit also builds kunit/.
+# Prints the build directory (a host path); build.log in it holds make's
+# output. A build of the same tree (names, contents, times) against the
+# same kernel (.config, Module.symvers) is done once: the harnesses of one
+# run share it.
 peercred_build() {
-	local kdir=${2:-/lib/modules/$1/build} out="$PEERCRED_CACHE/build/$1"
-	rm -rf "$out"
-	mkdir -p "$out"
-	(cd "$PEERCRED_TOP" && tar cf - Kbuild module kunit) | tar xf - -C "$out"
-	make -s -C "$kdir" M="$out" W=1 modules >"$out/build.log" 2>&1 ||
-		{ cat "$out/build.log" >&2; return 1; }
+	local name=$1 kdir=${2:-} root='' out id hdr
+	if [ -z "$kdir" ]; then
+		root=$(peercred_root "$name") ||
+			{ echo "peercred: no headers for $name (run scripts/deps.sh)" >&2; return 1; }
+	fi
+	if [ -n "$kdir" ]; then
+		out=$PEERCRED_CACHE/build/$name hdr=$kdir
+	elif [ -n "$root" ]; then
+		out=$root/peercred/build/$name hdr=$root/usr/src/linux-headers-$name
+	else
+		out=$PEERCRED_CACHE/build/$name hdr=/lib/modules/$name/build
+	fi
+	id=$({
+		(cd "$PEERCRED_TOP" && tar cf - Kbuild module kunit)
+		echo "$name $kdir W=1"
+		stat -L -c '%n %s %Y' "$hdr/.config" "$hdr/Module.symvers" 2>&1
+	} | sha256sum)
+	mkdir -p "${out%/*}"
+	# Harnesses may run side by side (check.sh's lanes): one builds, the
+	# other waits and then reuses the build.
+	(
+		flock 8
+		if [ "$(cat "$out/.peercred-build-id" 2>/dev/null)" = "$id" ]; then
+			exit 0
+		fi
+		rm -rf "$out"
+		mkdir -p "$out"
+		(cd "$PEERCRED_TOP" && tar cf - Kbuild module kunit) | tar xf - -C "$out"
+		if [ -n "$kdir" ]; then
+			make -s -j"$(nproc)" -C "$kdir" M="$out" W=1 modules
+		else
+			peercred_kmake "$name" "$out" -s -j"$(nproc)" W=1 modules
+		fi >"$out/build.log" 2>&1 || { cat "$out/build.log" >&2; exit 1; }
+		echo "$id" >"$out/.peercred-build-id"
+	) 8>"$out.lock" || return 1
 	echo "$out"
 }
 
 # The guest programs every harness copies in: pctest and the CLI, into DIR.
+# pctest is compiled again only when its sources changed (DIR.id).
 peercred_guest_bin() {
-	local g="$PEERCRED_TOP/scripts/guest"
+	local g="$PEERCRED_TOP/scripts/guest" id
+	local src=("$g"/{pctest,check,scenarios,preexisting,drift,namespaces,reader,hold,parked}.c)
 
 	mkdir -p "$1"
-	gcc -static -O2 -Wall -Wextra -Werror -o "$1/pctest" \
-		"$g"/{pctest,check,scenarios,preexisting,drift,namespaces,reader,hold}.c &&
-		install -m 755 "$PEERCRED_TOP/scripts/peercred" "$1/peercred"
+	id=$(cat "${src[@]}" "$g"/*.h | sha256sum)
+	if [ ! -x "$1/pctest" ] || [ "$(cat "$1.id" 2>/dev/null)" != "$id" ]; then
+		rm -f "$1.id"
+		gcc -static -O2 -Wall -Wextra -Werror -o "$1/pctest" "${src[@]}" || return 1
+		echo "$id" >"$1.id"
+	fi
+	install -m 755 "$PEERCRED_TOP/scripts/peercred" "$1/peercred"
 }
 
-# Debian's kernel sources, extracted once under the cache. The stamp names
+# Debian's kernel sources (/usr/src/linux-source-SERIES.tar.xz, or the one
+# deps.sh put in the cache), extracted once under the cache. The stamp names
 # the tarball it came from (a new package revision ships a new one under the
 # same name); the tree is extracted aside and moved into place stamped, so no
 # reader ever sees a half-extracted tree. Prints the tree's path.
 peercred_source() {
 	local series=$1 tarball=/usr/src/linux-source-$1.tar.xz
 	local dir="$PEERCRED_CACHE/src/linux-source-$1" id tmp
-	[ -f "$tarball" ] || die "missing $tarball (install linux-source-$series)"
+	# Series the host's apt does not have: the tarball deps.sh took from
+	# the package of the project's apt.
+	[ -f "$tarball" ] || tarball=$PEERCRED_CACHE/src/linux-source-$series.tar.xz
+	[ -f "$tarball" ] || die "no linux-source-$series: neither /usr/src/linux-source-$series.tar.xz nor $tarball (run scripts/deps.sh)"
 	id="$tarball $(stat -c '%s %Y' "$tarball")"
 	if [ "$(cat "$dir/.peercred-extracted" 2>/dev/null)" != "$id" ]; then
 		mkdir -p "$PEERCRED_CACHE/src"

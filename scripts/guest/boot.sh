@@ -6,7 +6,8 @@
 #
 #   boot.sh KERNEL MODDIR SCENARIO LOG [SMP] [TIMEOUT]
 #
-# KERNEL is a Debian kernel version (booted from /boot) or a bzImage path.
+# KERNEL is a Debian kernel version (its image from /boot or the cache, see
+# peercred_vmlinuz in lib.sh) or a bzImage path.
 # PEERCRED_APPEND adds kernel parameters, PEERCRED_MEM sets the memory (MiB),
 # PEERCRED_OVERLAY names a directory copied over the initramfs root.
 set -euo pipefail
@@ -16,8 +17,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib.sh"
 
 kernel=$kver
-[ -f "$kernel" ] || kernel=/boot/vmlinuz-$kver
-[ -r "$kernel" ] || die "no kernel $kver"
+[ -f "$kernel" ] || kernel=$(peercred_vmlinuz "$kver") || die "no kernel image for $kver (run scripts/deps.sh)"
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
 chmod 755 "$root"
