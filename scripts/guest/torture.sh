@@ -69,7 +69,7 @@ check kunit.insmod $? "insmod $K failed"
 kmsg 'peercred-torture: ktap end'
 rmmod peercred_kunit
 check kunit.rmmod $? "rmmod peercred_kunit failed"
-dmesg | sed -n '/peercred-torture: ktap begin/,/peercred-torture: ktap end/p' |
+dmesg | sed -n '/peercred-torture: ktap begin/,/peercred-torture: ktap end/{/peercred-torture: ktap /!p}' |
 	sed 's/^\[[ 0-9.]*\] //; s/^/KTAP| /'
 
 # Everything at once, with the module coming and going underneath. The
@@ -167,6 +167,8 @@ check stress.unload $? "rmmod failed"
 #  - readers whose allocations fail get an error, and the table is intact.
 phase faults
 echo N >$D/failslab/cache-filter
+# Loads and reads allocate with GFP_KERNEL, which failslab skips by default.
+echo N >$D/failslab/ignore-gfp-wait
 echo 0 >$D/failslab/verbose
 echo 1 >$D/failslab/task-filter
 echo 1 >$D/failslab/interval
