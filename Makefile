@@ -44,7 +44,7 @@ tour:
 	scripts/tour.sh
 
 kunit:
-	scripts/kunit-uml.sh --src 6.1 && scripts/kunit-uml.sh --src 6.12
+	scripts/kunit.sh
 
 torture:
 	scripts/torture.sh
@@ -53,7 +53,7 @@ bench:
 	scripts/bench.sh
 
 style:
-	scripts/static-check.sh | grep -E '^(PASS|FAIL) checkpatch'
+	scripts/static-check.sh --style | grep -E '^(PASS|FAIL) checkpatch'
 
 help:
 	@echo "make [KDIR=...]      build module/peercred.ko"
@@ -62,8 +62,8 @@ help:
 	@echo "make demo            boot Debian's kernel in QEMU with peercred, print /proc/peercred"
 	@echo "make check           install deps, run every test, print 'N passed, N failed'"
 	@echo "make tour            preexisting connections, drift, namespaces, the CLI, in a guest"
-	@echo "make kunit            KUnit suites under UML (6.1 and 6.12)"
-	@echo "make torture          KASAN/lockdep/kmemleak/failslab debug kernel under load"
+	@echo "make kunit            KUnit suites on every series (newest under UML, others in QEMU)"
+	@echo "make torture          KASAN/lockdep/kmemleak/failslab debug kernels (generic, PREEMPT_RT) under load"
 	@echo "make bench            connect cost and table scale, in a guest (figures only)"
 	@echo "make style           checkpatch --strict on every C file"
 

@@ -3,13 +3,17 @@
 #
 # Run peercred's KUnit suites inside User-Mode Linux.
 #
-#   scripts/kunit-uml.sh [--src 6.1|6.12] [--no-deps]
+#   scripts/kunit-uml.sh --src SERIES [--no-deps]
 #
-# --src picks the Debian linux-source package (default 6.1); --no-deps skips
-# the apt-get check.
+# --src picks the Debian linux-source-SERIES package (7.3, 6.12, 6.1);
+# --no-deps skips the apt-get check. make check runs the newest source here
+# only: UML from 6.1 and 6.12 cannot start a user process on a host CPU with
+# AMX/AVX-512 (ptrace cannot set its fp registers), and their suites run in
+# QEMU instead (scripts/kunit-qemu.sh).
 #
-# Builds a UML kernel from Debian's linux-source-X with kunit.py (cached per
-# kernel version and .kunitconfig), builds module/peercred.ko and
+# Builds a UML kernel from Debian's linux-source-SERIES with kunit.py
+# (scripts/kunit-kernel.sh SERIES uml: cached per kernel version and
+# kunit/.kunitconfig's options), builds module/peercred.ko and
 # kunit/peercred_kunit.ko against it, boots it with the host's / as a hostfs
 # root and loads both modules. The kernel's own KTAP parser gives the verdict;
 # the last line of output is "N passed, N failed[, N skipped]".
@@ -26,6 +30,8 @@ set -euo pipefail
 readonly prog=kunit-uml
 # shellcheck source=scripts/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# shellcheck source=scripts/kunit-lib.sh
+. "$PEERCRED_TOP/scripts/kunit-lib.sh"
 # Written to /dev/kmsg by the guest. The splat scan starts at mark_load: UML
 # itself warns while booting (6.1: suspicious RCU usage in force_flush_all on
 # the first fork), which says nothing about peercred. The KTAP is cut from
@@ -38,7 +44,7 @@ readonly splat_re='BUG:|WARNING:|KASAN|possible recursive locking|inconsistent l
 log() { printf '%s: %s\n' "$prog" "$*" >&2; }
 die() { log "$*"; exit 2; }
 usage() {
-	printf 'usage: %s [--src 6.1|6.12] [--no-deps]\n' "$0" >&2
+	printf 'usage: %s --src SERIES [--no-deps]\n' "$0" >&2
 	exit "${1:-2}"
 }
 
@@ -52,7 +58,7 @@ since() {
 # Single-quote for the generated /bin/sh script (dash has no $'...').
 shquote() { printf "'%s'" "${1//\'/\'\\\'\'}"; }
 
-series=6.1
+series=
 with_deps=1
 while (($#)); do
 	case $1 in
@@ -73,10 +79,8 @@ while (($#)); do
 	*) usage ;;
 	esac
 done
-case $series in
-6.1 | 6.12) ;;
-*) die "--src must be 6.1 or 6.12, not '$series'" ;;
-esac
+[[ $series =~ ^[0-9]+\.[0-9]+$ ]] ||
+	die "--src needs a kernel series such as 7.3, not '$series'"
 
 repo=${PEERCRED_REPO:-$(dirname "${BASH_SOURCE[0]}")/..}
 # kunit.py and kbuild both chdir, so every path handed to them is absolute.
@@ -84,76 +88,30 @@ repo=$(cd "$repo" && pwd -P) || die "no repo at ${PEERCRED_REPO:-}"
 boot_timeout=${PEERCRED_BOOT_TIMEOUT:-300}
 cache=${PEERCRED_CACHE:-$HOME/.cache/peercred}
 jobs=$(nproc)
-kunitconfig=$repo/kunit/.kunitconfig
-[[ -f $kunitconfig ]] || die "missing $kunitconfig"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/$prog.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
+# Everything comes from scripts/deps.sh, the kernel sources too (7.3 is not
+# in Debian 12's own suites).
 ensure_deps() {
-	local pkgs=("linux-source-$series" build-essential bc flex bison python3
-		libelf-dev libssl-dev kmod sparse)
-	local missing=() p sudo=()
-
-	# dpkg -s also succeeds for removed packages whose conffiles remain.
-	for p in "${pkgs[@]}"; do
-		[[ $(dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null) == ii* ]] ||
-			missing+=("$p")
-	done
-	((${#missing[@]})) || return 0
+	local sudo=()
 	((EUID == 0)) || sudo=(sudo)
-	log "installing ${missing[*]}"
-	"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
-		apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2 ||
-		die "apt-get install failed"
+	"${sudo[@]}" "$PEERCRED_TOP/scripts/deps.sh" || die "scripts/deps.sh failed"
 }
 
-# Sets $src to a complete tree from /usr/src/linux-source-$series.tar.xz and
-# $src_id to the identity of the tarball it came from (see lib.sh).
+# Sets $ksrc to a complete tree from linux-source-$series (see lib.sh).
 prepare_source() {
-	src=$(peercred_source "$series")
-	src_id=$(<"$src/.peercred-extracted")
+	ksrc=$(peercred_source "$series") || die "no linux-source-$series"
 }
 
-# Builds (or reuses) the UML kernel; sets $build.
+# Builds (or reuses) the UML kernel (scripts/kunit-kernel.sh, which holds
+# the one kernel-build lock); sets $build.
 build_kernel() {
-	local kver hash stamp t0
-	local kunit_py=$src/tools/testing/kunit/kunit.py
-	local add=() addargs=() a
-
-	kver=$(make -s --no-print-directory -C "$src" kernelversion)
-	# UML could not preempt before 6.12 (ARCH_NO_PREEMPT), so the shared
-	# .kunitconfig cannot demand DEBUG_ATOMIC_SLEEP: kunit.py rejects any
-	# option missing from the final .config.
-	grep -q 'select ARCH_NO_PREEMPT' "$src/arch/um/Kconfig" ||
-		add+=(CONFIG_DEBUG_ATOMIC_SLEEP=y)
-	for a in "${add[@]}"; do
-		addargs+=("--kconfig_add=$a")
-	done
-	hash=$({
-		cat "$kunitconfig"
-		if ((${#add[@]})); then printf '%s\n' "${add[@]}"; fi
-	} | sha256sum | cut -c1-12)
-	build=$cache/uml-$kver-$hash
-	stamp=$build/.peercred-built
-
-	# A no-op kernel make still walks the whole tree; the stamp makes a warm
-	# run take seconds. It holds the source identity so a re-extracted or
-	# upgraded tree is rebuilt.
-	if [[ -x $build/linux && -f $stamp && $(<"$stamp") == "$src_id" ]]; then
-		t_kernel="cached"
-		return
-	fi
-	mkdir -p "$build"
-	rm -f "$stamp"
+	local t0
 	t0=$(now_us)
-	if ! python3 "$kunit_py" build --arch=um --kunitconfig="$kunitconfig" \
-		"${addargs[@]}" --build_dir="$build" --jobs="$jobs" \
-		>"$build/build.log" 2>&1; then
-		tail -n 30 "$build/build.log" >&2
-		die "kernel build failed, full log: $build/build.log"
-	fi
-	printf '%s\n' "$src_id" >"$stamp"
+	build=$("$PEERCRED_TOP/scripts/kunit-kernel.sh" "$series" uml) ||
+		die "the UML kernel did not build"
 	t_kernel=$(since "$t0")
 }
 
@@ -265,32 +223,13 @@ boot() {
 	t_boot=$(since "$t0")
 }
 
-# Cut the module's KTAP out of the console and give it one top-level header
-# and plan: 6.1 prints none for a module (its runner printed "1..0" at boot),
-# 6.12 prints its own; either way the suites are renumbered from 1. The plan
-# counts suites started, so one cut short by a crash shows as such.
+# Cut the module's KTAP out of the console, leaving out the boot-time
+# runner's empty plan (kunit-lib.sh gives it one header and plan).
 extract_ktap() {
 	awk -v begin="$mark_begin" -v end="$mark_end" '
-	{
-		sub(/\r$/, "")
-		sub(/^\[ *[0-9]+\.[0-9]+\] ?/, "")
-	}
 	index($0, begin) { on = 1; next }
 	index($0, end) { on = 0; next }
-	!on { next }
-	/^(K?TAP version [0-9]+|1\.\.[0-9]+)$/ { next }
-	/^    # Subtest: / { started++ }
-	/^(ok|not ok) [0-9]+/ {
-		n++
-		sub(/^(ok|not ok) [0-9]+/, ($1 == "ok" ? "ok " : "not ok ") n)
-	}
-	{ body[++lines] = $0 }
-	END {
-		print "KTAP version 1"
-		print "1.." (started > n ? started : n + 0)
-		for (i = 1; i <= lines; i++)
-			print body[i]
-	}' "$run/console.log"
+	on' "$run/console.log" | peercred_ktap_normalize
 }
 
 # The console from the guest's load marker on (all of it if the guest never
@@ -310,8 +249,8 @@ main() {
 	t_source=$(since "$t0")
 
 	mkdir -p "$cache"
-	# One run at a time: two kernel builds would starve each other and two
-	# module builds would overwrite each other's .ko in the repo.
+	# One run at a time: two module builds would overwrite each other's .ko
+	# in the cache (kunit-kernel.sh serialises the kernel builds).
 	exec 9>"$cache/$prog.lock"
 	if ! flock -n 9; then
 		log "waiting for another $prog run to finish"
@@ -328,9 +267,12 @@ main() {
 	boot
 
 	extract_ktap >"$run/results.ktap"
-	python3 "$src/tools/testing/kunit/kunit.py" parse "$run/results.ktap" |
+	python3 "$ksrc/tools/testing/kunit/kunit.py" parse "$run/results.ktap" |
 		tee "$run/parse.txt" || parse_rc=$?
-	{ cat "$run/build.txt"; peercred_ktap_cases <"$run/results.ktap"; } >"$run/cases.txt"
+	{
+		cat "$run/build.txt"
+		peercred_ktap_verdict "$ksrc" "$run/results.ktap" '' "$ext/kunit"
+	} >"$run/cases.txt"
 	grep -E '^(PASS|FAIL|SKIP) ' "$run/cases.txt" || true
 	passed=$(grep -c '^PASS ' "$run/cases.txt" || true)
 	failed=$(grep -c '^FAIL ' "$run/cases.txt" || true)

@@ -1,19 +1,24 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Torture peercred on a debug kernel: KASAN, lockdep, kmemleak, failslab.
+# Torture peercred on debug kernels: KASAN, lockdep, kmemleak, failslab,
+# generic and PREEMPT_RT.
 #
-#   scripts/torture.sh [--no-deps]
+#   scripts/torture.sh [--no-deps] [TARGET...]
 #
-# Builds (or reuses) the x86_64 debug kernel of kunit/debug.config
-# (scripts/debug-kernel.sh), peercred.ko and peercred_kunit.ko against it,
-# and the static guest programs pcstress and pctest; boots it under QEMU
-# with two vCPUs and runs scripts/guest/torture.sh there: the KUnit suites
-# with kprobes live, a storm of connections, /proc readers, fd passing and
-# exiting processes while the module is unloaded and reloaded, the row
-# allocations failing under failslab, then a kmemleak scan and a dmesg
-# scan. Prints one PASS/FAIL line per check (KUnit cases as
-# kunit-debug/SUITE.CASE), the figures of the run, and last
+# A TARGET is a series (6.1: the generic debug kernel, kunit/qemu.config +
+# kunit/debug.config) or SERIES-rt (the same with kunit/rt.config:
+# PREEMPT_RT). The default is the oldest and the newest series of
+# scripts/kernels: 6.1 and 7.3-rt. For each, builds (or reuses) the x86_64
+# debug kernel (scripts/kunit-kernel.sh), peercred.ko and peercred_kunit.ko
+# against it, and the static guest programs pcstress and pctest; then boots
+# the kernels side by side under QEMU, two vCPUs each, and runs
+# scripts/guest/torture.sh in each: the KUnit suites with kprobes live, a
+# storm of connections, /proc readers, fd passing and exiting processes
+# while the module is unloaded and reloaded, the row allocations failing
+# under failslab, then a kmemleak scan and a dmesg scan. Prints one
+# PASS/FAIL line per check, named torture/TARGET/... (KUnit cases
+# kunit-debug/TARGET/SUITE.CASE), the figures of each run, and last
 # "N passed, N failed".
 #
 # Exit status: 0 every check passed; 1 otherwise.
@@ -23,111 +28,173 @@
 #                             it ends once the reload cycles are done (about
 #                             a second each: 50 take about a minute)
 #   PEERCRED_TORTURE_CYCLES   rmmod/insmod cycles under the storm (default 50)
-#   PEERCRED_TORTURE_TIMEOUT  seconds before the guest is killed (default 900)
+#   PEERCRED_TORTURE_TIMEOUT  seconds before a guest is killed (default 900)
+#   PEERCRED_TORTURE_JOBS     guests run at once (default: the host's CPUs)
+#   PEERCRED_TORTURE_MEM      guest memory in MiB (default 2048)
 #   PEERCRED_CACHE            as in lib.sh (default ~/.cache/peercred)
 set -uo pipefail
 
 readonly prog=torture
 # shellcheck source=scripts/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# shellcheck source=scripts/kunit-lib.sh
+. "$PEERCRED_TOP/scripts/kunit-lib.sh"
 
 log() { printf '%s: %s\n' "$prog" "$*" >&2; }
 
-with_deps=1
-case ${1:-} in
---no-deps) with_deps=0 ;;
-"") ;;
-*)
-	echo "usage: $0 [--no-deps]" >&2
-	exit 2
-	;;
-esac
+with_deps=1 targets=()
+for a; do
+	case $a in
+	--no-deps) with_deps=0 ;;
+	[0-9]*.[0-9]* | [0-9]*.[0-9]*-rt) targets+=("$a") ;;
+	*)
+		echo "usage: $0 [--no-deps] [SERIES|SERIES-rt...]" >&2
+		exit 2
+		;;
+	esac
+done
 
 secs=${PEERCRED_TORTURE_SECS:-240}
 cycles=${PEERCRED_TORTURE_CYCLES:-50}
 timeout=${PEERCRED_TORTURE_TIMEOUT:-900}
-# The guest programs of this run only: boot.sh copies every file of
-# $PEERCRED_CACHE/guest-bin into the guest, so give it a cache of its own.
-tcache=$PEERCRED_CACHE/torture
+guests=${PEERCRED_TORTURE_JOBS:-$(nproc)}
+mem=${PEERCRED_TORTURE_MEM:-2048}
 out=$(mktemp)
 tmp=$(mktemp -d)
 trap 'rm -rf "$out" "$tmp"' EXIT
 
-run() {
-	local kdir build log scenario
+# Per target: the kernel tree, the module build, the kernel's source.
+declare -A kdirs=() builds=() ksrcs=()
 
-	if ((with_deps)); then
-		"$PEERCRED_TOP/scripts/deps.sh" ||
-			{ echo "FAIL torture/deps: could not install dependencies"; return; }
+# torture_prepare TARGET: build its debug kernel, the modules and the guest
+# programs; results on stdout. True when the target can boot.
+torture_prepare() {
+	local t=$1 series=${1%-rt} kind=debug kdir build ksrc tcache
+
+	[[ $t == *-rt ]] && kind=debug-rt
+	tcache=$PEERCRED_CACHE/torture/$t
+	if ! ksrc=$(peercred_source "$series"); then
+		echo "FAIL torture/$t/source: no linux-source-$series (run scripts/deps.sh)"
+		return 1
 	fi
 	SECONDS=0
-	if ! kdir=$("$PEERCRED_TOP/scripts/debug-kernel.sh"); then
-		echo "FAIL torture/kernel-build: see the log above"
-		return
+	if ! kdir=$("$PEERCRED_TOP/scripts/kunit-kernel.sh" "$series" "$kind"); then
+		echo "FAIL torture/$t/kernel-build: see the log above"
+		return 1
 	fi
 	# A cached kernel comes back at once.
 	if ((SECONDS > 5)); then
-		echo "FIGURE kernel-build ${SECONDS}s"
+		echo "FIGURE $t/kernel-build ${SECONDS}s"
 	else
-		echo "FIGURE kernel-build cached"
+		echo "FIGURE $t/kernel-build cached"
 	fi
-	if ! build=$(peercred_build debug-6.1 "$kdir"); then
-		echo "FAIL torture/module-build: the module does not build against $kdir"
-		return
+	if ! build=$(peercred_build "debug-$t" "$kdir"); then
+		echo "FAIL torture/$t/module-build: the module does not build against $kdir"
+		return 1
 	fi
 	if grep -E 'warning:|error:' "$build/build.log" >&2; then
-		echo "FAIL torture/module-build.W=1: warnings above"
+		echo "FAIL torture/$t/module-build.W=1: warnings above"
 	else
-		echo "PASS torture/module-build.W=1"
+		echo "PASS torture/$t/module-build.W=1"
 	fi
 	[[ -f $build/kunit/peercred_kunit.ko ]] ||
-		echo "FAIL torture/module-build.kunit: no kunit/peercred_kunit.ko"
+		echo "FAIL torture/$t/module-build.kunit: no kunit/peercred_kunit.ko"
+	[[ -f $build/kunit/probe_kunit.o ]] ||
+		echo "FAIL torture/$t/module-build.probe-cases: kunit/probe_kunit.o was not built"
+	# The guest programs of this run only: boot.sh copies every file of
+	# $PEERCRED_CACHE/guest-bin into the guest, so each target has a cache
+	# of its own.
 	rm -rf "$tcache/guest-bin"
 	mkdir -p "$tcache/guest-bin"
 	if ! gcc -static -O2 -Wall -Wextra -Werror -o "$tcache/guest-bin/pcstress" \
 		"$PEERCRED_TOP/scripts/guest/stress.c" ||
 		! peercred_guest_bin "$tcache/guest-bin"; then
-		echo "FAIL torture/guest-programs: do not build"
-		return
+		echo "FAIL torture/$t/guest-programs: do not build"
+		return 1
 	fi
+	kdirs[$t]=$kdir builds[$t]=$build ksrcs[$t]=$ksrc
+}
 
-	scenario=$tmp/torture.sh
+# torture_boot TARGET: run the scenario in its guest (serial log in the
+# target's cache directory); prints the run's wall time.
+torture_boot() {
+	local t=$1 scenario=$tmp/torture-$1.sh tcache=$PEERCRED_CACHE/torture/$1
+	local append='slub_debug=FZPUA,peercred_row log_buf_len=8M'
+
 	{
 		echo "STRESS_SECS=$secs"
 		echo "CYCLES=$cycles"
 		cat "$PEERCRED_TOP/scripts/guest/torture.sh"
 	} >"$scenario"
-	log=$tcache/guest.log
-	log "booting $kdir/arch/x86/boot/bzImage (serial log: $log)"
+	log "$t: booting ${kdirs[$t]}/arch/x86/boot/bzImage (serial log: $tcache/guest.log)"
 	SECONDS=0
 	# KASAN wants memory; slub_debug marks peercred's row cache (and only
 	# it) for failslab, with red zones, poisoning and owner tracking; the
-	# log buffer holds the whole run for the guest's dmesg scan; full
-	# preemption (the kernel is built PREEMPT_DYNAMIC) widens every race.
-	PEERCRED_CACHE=$tcache PEERCRED_MEM=2048 \
-		PEERCRED_APPEND="slub_debug=FZPUA,peercred_row log_buf_len=8M preempt=full" \
-		"$PEERCRED_TOP/scripts/guest/boot.sh" "$kdir/arch/x86/boot/bzImage" \
-		"$build" "$scenario" "$log" 2 "$timeout"
-	echo "FIGURE guest-run ${SECONDS}s"
+	# log buffer holds the whole run for the guest's dmesg scan. The
+	# generic kernel is built PREEMPT_DYNAMIC: full preemption widens every
+	# race. PREEMPT_RT is fully preemptible as it is.
+	[[ $t == *-rt ]] || append+=' preempt=full'
+	PEERCRED_CACHE=$tcache PEERCRED_MEM=$mem PEERCRED_APPEND=$append \
+		"$PEERCRED_TOP/scripts/guest/boot.sh" "${kdirs[$t]}/arch/x86/boot/bzImage" \
+		"${builds[$t]}" "$scenario" "$tcache/guest.log" 2 "$timeout"
+	echo "FIGURE $t/guest-run ${SECONDS}s"
+}
+
+# torture_report TARGET: its guest's serial log to results and figures.
+torture_report() {
+	local t=$1 log=$PEERCRED_CACHE/torture/$1/guest.log
 
 	tr -d '\r' <"$log" >"$tmp/log"
-	sed -n 's#^\(PASS\|FAIL\) #\1 torture/#p; /^FIGURE /p' "$tmp/log"
-	sed -n 's/^KTAP| //p' "$tmp/log" | peercred_ktap_cases kunit-debug/ >"$tmp/kunit"
-	cat "$tmp/kunit"
-	grep -q . "$tmp/kunit" ||
-		echo "FAIL kunit-debug/results: peercred_kunit.ko printed no case result"
+	sed -n "s#^\(PASS\|FAIL\) #\1 torture/$t/#p; s#^FIGURE #FIGURE $t/#p" "$tmp/log"
+	sed -n 's/^KTAP| //p' "$tmp/log" | peercred_ktap_normalize >"$PEERCRED_CACHE/torture/$t/kunit.ktap"
+	peercred_ktap_verdict "${ksrcs[$t]}" "$PEERCRED_CACHE/torture/$t/kunit.ktap" \
+		"kunit-debug/$t/" "${builds[$t]}/kunit"
 	if ! grep -q '^PEERCRED-TORTURE-DONE' "$tmp/log"; then
-		echo "FAIL torture/guest-finished: no end marker, guest crashed or timed out (see $log)"
-		tail -n 40 "$tmp/log" >&2
+		echo "FAIL torture/$t/guest-finished: no end marker, guest crashed or timed out (see $log)"
+		tail -n 40 "$tmp/log" | sed "s/^/$t: /" >&2
 	fi
 	# The reports behind a failure, for the reader of the run.
-	grep -E '^(LEAK|DMESG)\| ' "$tmp/log" | head -n 120 >&2
+	grep -E '^(LEAK|DMESG)\| ' "$tmp/log" | head -n 120 | sed "s/^/$t: /" >&2
 	# Phase durations from the guest's uptime stamps.
-	awk '/^PHASE / {
-		if (name != "") printf "FIGURE phase-%s-seconds %.1f\n", name, $3 - t
-		name = $2; t = $3
-		if (name == "detectors") printf "FIGURE guest-boot-seconds %.1f\n", t
+	awk -v t="$t" '/^PHASE / {
+		if (name != "") printf "FIGURE %s/phase-%s-seconds %.1f\n", t, name, $3 - s
+		name = $2; s = $3
+		if (name == "detectors") printf "FIGURE %s/guest-boot-seconds %.1f\n", t, s
 	}' "$tmp/log"
+}
+
+run() {
+	local t newest ready=()
+
+	if ((with_deps)) && ! "$PEERCRED_TOP/scripts/deps.sh"; then
+		echo "FAIL torture/deps: could not install dependencies"
+		return
+	fi
+	if ((${#targets[@]} == 0)); then
+		if ! newest=$(peercred_kunit_series | tail -n 1); then
+			echo "FAIL torture/kernels: no series in scripts/kernels (run scripts/deps.sh)"
+			return
+		fi
+		targets=("$(peercred_kunit_series | head -n 1)" "$newest-rt")
+	fi
+	# The builds one after the other (kunit-kernel.sh holds one lock for
+	# every kernel build), then the guests side by side: each runs its
+	# vCPUs on one host thread (TCG, thread=single), so PEERCRED_TORTURE_JOBS
+	# guests (default: one per host CPU) take the time of the longest.
+	for t in "${targets[@]}"; do
+		torture_prepare "$t" && ready+=("$t")
+	done
+	for t in "${ready[@]}"; do
+		while (($(jobs -rp | wc -l) >= guests)); do
+			wait -n
+		done
+		torture_boot "$t" >"$tmp/boot-$t" &
+	done
+	wait
+	for t in "${ready[@]}"; do
+		cat "$tmp/boot-$t"
+		torture_report "$t"
+	done
 }
 
 # Results on stdout; progress and the reports behind failures on stderr.

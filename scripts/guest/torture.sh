@@ -254,3 +254,7 @@ grep -qs 'debug_locks: *1' /proc/lockdep_stats
 check detector.lockdep-still-on $? "lockdep turned itself off"
 phase end
 echo PEERCRED-TORTURE-DONE
+# The test kernels have no ACPI to power off with (kunit/qemu.config): a
+# reboot ends QEMU (-no-reboot). The pause lets the serial line drain.
+sleep 1
+reboot -f
