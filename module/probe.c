@@ -146,6 +146,7 @@ out_a:
 	sock_release(a);
 	return seen;
 }
+EXPORT_SYMBOL_IF_KUNIT(peercred_probes_fire);
 
 /* The attach method: kprobes through ftrace. */
 
