@@ -54,12 +54,27 @@ ksrc=$(peercred_source "$series") || die "no linux-source-$series"
 src_id=$(<"$ksrc/.peercred-extracted")
 kver=$(make -s --no-print-directory -C "$ksrc" kernelversion)
 
+# Options that depend on the tree, on top of the fragments.
 add=()
 # UML could not preempt before 6.12 (ARCH_NO_PREEMPT), so .kunitconfig
 # cannot demand DEBUG_ATOMIC_SLEEP: kunit.py rejects any option missing from
 # the final .config. Where the tree can preempt, it is added here.
 if [[ $arch == um ]] && ! grep -q 'select ARCH_NO_PREEMPT' "$ksrc/arch/um/Kconfig"; then
 	add+=(CONFIG_DEBUG_ATOMIC_SLEEP=y)
+fi
+# /proc/sys (CONFIG_PROC_SYSCTL, named CONFIG_SYSCTL by 7.3) in the x86_64
+# kernels: allnoconfig drops it once EXPERT is on.
+if [[ $arch == x86_64 ]]; then
+	if grep -q '^config PROC_SYSCTL$' "$ksrc/fs/proc/Kconfig"; then
+		add+=(CONFIG_PROC_SYSCTL=y)
+	else
+		add+=(CONFIG_SYSCTL=y)
+	fi
+fi
+# 6.13 added kunit.autorun (CONFIG_KUNIT_AUTORUN_ENABLED, default y), which
+# allnoconfig turns off: the suites would then load without running.
+if [[ $arch == x86_64 ]] && grep -q '^config KUNIT_AUTORUN_ENABLED$' "$ksrc/lib/kunit/Kconfig"; then
+	add+=(CONFIG_KUNIT_AUTORUN_ENABLED=y)
 fi
 addargs=()
 for a in "${add[@]}"; do
@@ -79,12 +94,13 @@ wanted() {
 	END { for (i = 1; i <= n; i++) print v[order[i]] }' "$@"
 }
 
-# The options alone name the kernel: editing a comment rebuilds nothing.
+# The options alone name the kernel: editing a comment, or moving an option
+# from one fragment to another, rebuilds nothing.
 hash=$({
 	echo "$arch"
 	wanted "${fragments[@]}"
 	if ((${#add[@]})); then printf '%s\n' "${add[@]}"; fi
-} | sha256sum | cut -c1-12)
+} | sort | sha256sum | cut -c1-12)
 build=$PEERCRED_CACHE/$kind-$kver-$hash
 stamp=$build/.peercred-built
 if [[ $arch == um ]]; then
@@ -122,7 +138,10 @@ fi
 # x86_64: allnoconfig with the fragments, checked, then built.
 build_x86() {
 	local merged=$build/.peercred-fragments missing
-	wanted "${fragments[@]}" >"$merged"
+	{
+		wanted "${fragments[@]}"
+		if ((${#add[@]})); then printf '%s\n' "${add[@]}"; fi
+	} >"$merged"
 	make -C "$ksrc" O="$build" ARCH=x86_64 KCONFIG_ALLCONFIG="$merged" \
 		allnoconfig || return
 	# An option "is not set" is also met by one the kernel does not have.
