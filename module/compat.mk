@@ -28,3 +28,9 @@ endif
 ifneq ($(shell grep -s 'sockaddr_unsized' $(srctree)/include/linux/net.h),)
 ccflags-y += -DPEERCRED_HAVE_SOCKADDR_UNSIZED
 endif
+
+# 6.17 gave struct sock its inode number (sk_ino), so that sock_i_ino() is
+# one load instead of sk_callback_lock with bottom halves off.
+ifneq ($(shell grep -s 'READ_ONCE(sk->sk_ino)' $(srctree)/include/net/sock.h),)
+ccflags-y += -DPEERCRED_HAVE_SK_INO
+endif

@@ -22,10 +22,6 @@
 #include "peercred.h"
 #include "snapshot.h"
 
-/* Whitespace and backslash would break the columns; octal like /proc/mounts. */
-#define PEERCRED_ESC_FLAGS	(ESCAPE_OCTAL | ESCAPE_NAP | ESCAPE_APPEND)
-#define PEERCRED_ESC_CHARS	" \t\n\\"
-
 static const char *peercred_type_name(const struct sock *sk)
 {
 	switch (sk->sk_type) {
@@ -51,8 +47,7 @@ static const char *peercred_comm_escape(char *buf, size_t size, const char *comm
 
 	if (!comm[0])
 		return "-";
-	n = string_escape_mem(comm, strnlen(comm, TASK_COMM_LEN), buf, size - 1,
-			      PEERCRED_ESC_FLAGS, PEERCRED_ESC_CHARS);
+	n = peercred_esc(buf, size - 1, comm, strnlen(comm, TASK_COMM_LEN));
 	buf[min_t(int, n, size - 1)] = '\0';
 	return buf;
 }
@@ -164,7 +159,7 @@ static void peercred_format_side(struct peercred_line *l,
 	struct peercred_now now;
 
 	peercred_now(&now, side, pns);
-	peercred_line_num(l, sock_i_ino(side->sk), 8);
+	peercred_line_num(l, peercred_sock_ino(side->sk), 8);
 	peercred_line_num(l, now.nr, 7);
 	peercred_line_num(l, peercred_euid(side->cred, uns), 7);
 	peercred_line_num(l, peercred_egid(side->cred, uns), 7);
@@ -196,8 +191,7 @@ void peercred_format_row(struct seq_file *m, const struct peercred_conn *row,
 	peercred_line_putc(&l, ' ');
 	len = peercred_path_name(srv->sk, name);
 	if (len)
-		peercred_line_escape(&l, name, len, PEERCRED_ESC_FLAGS,
-				     PEERCRED_ESC_CHARS);
+		peercred_line_escape(&l, name, len);
 	else
 		peercred_line_putc(&l, '-');
 	peercred_line_putc(&l, '\n');
@@ -258,7 +252,7 @@ void peercred_format_detail(struct seq_file *m, const struct peercred_conn *row,
 
 		peercred_now(&now, side, pns);
 		seq_printf(m, "%s_ino:\t%llu\n%s_pid:\t%d\n%s_comm:\t%s\n%s_drift:\t%s\n",
-			   who[i], (u64)sock_i_ino(side->sk), who[i], now.nr,
+			   who[i], peercred_sock_ino(side->sk), who[i], now.nr,
 			   who[i], now.shown_comm, who[i], now.shown_drift);
 		peercred_format_cred(m, who[i], side->cred, uns);
 	}
