@@ -10,6 +10,9 @@
 # peercred_vmlinuz in lib.sh) or a bzImage path.
 # PEERCRED_APPEND adds kernel parameters, PEERCRED_MEM sets the memory (MiB),
 # PEERCRED_OVERLAY names a directory copied over the initramfs root.
+# PEERCRED_ICOUNT=1 makes the guest's clock count instructions (-icount):
+# timings then repeat exactly, whatever else the host is doing, and weigh
+# instructions, not cache misses; for comparing two builds of the module.
 set -euo pipefail
 
 kver=$1 moddir=$2 scenario=$3 log=$4 smp=${5:-1} timeout=${6:-300}
@@ -39,8 +42,10 @@ chmod +x "$root/init"
 # (un)registration patches live kernel text: a module that only registers an
 # empty kretprobe oopses both Debian kernels there under rmmod/insmod churn,
 # and runs clean with thread=single. The guest still has SMP vCPUs.
+icount=()
+[ -z "${PEERCRED_ICOUNT:-}" ] || icount=(-icount "shift=0,sleep=off")
 set +e
-timeout --foreground "$timeout" qemu-system-x86_64 -accel tcg,thread=single -cpu max -m "${PEERCRED_MEM:-1024}" \
+timeout --foreground "$timeout" qemu-system-x86_64 -accel tcg,thread=single "${icount[@]}" -cpu max -m "${PEERCRED_MEM:-1024}" \
 	-smp "$smp" -nographic -no-reboot -kernel "$kernel" -initrd "$root.cpio.gz" \
 	-append "console=ttyS0 panic=-1 oops=panic quiet loglevel=4 ${PEERCRED_APPEND:-}" </dev/null >"$log" 2>&1
 rc=$?
