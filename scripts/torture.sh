@@ -24,9 +24,10 @@
 # Exit status: 0 every check passed; 1 otherwise.
 #
 # Environment:
-#   PEERCRED_TORTURE_SECS     upper bound of the stress phase (default 240);
+#   PEERCRED_TORTURE_SECS     upper bound of the stress phase (default 480);
 #                             it ends once the reload cycles are done (about
-#                             a second each: 50 take about a minute)
+#                             a second each on the generic debug kernel,
+#                             five on the PREEMPT_RT one)
 #   PEERCRED_TORTURE_CYCLES   rmmod/insmod cycles under the storm (default 50)
 #   PEERCRED_TORTURE_TIMEOUT  seconds before a guest is killed (default 900)
 #   PEERCRED_TORTURE_JOBS     guests run at once (default: the host's CPUs)
@@ -54,7 +55,7 @@ for a; do
 	esac
 done
 
-secs=${PEERCRED_TORTURE_SECS:-240}
+secs=${PEERCRED_TORTURE_SECS:-480}
 cycles=${PEERCRED_TORTURE_CYCLES:-50}
 timeout=${PEERCRED_TORTURE_TIMEOUT:-900}
 guests=${PEERCRED_TORTURE_JOBS:-$(nproc)}
