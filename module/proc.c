@@ -22,6 +22,8 @@
 #include <linux/proc_fs.h>
 #include <linux/sched.h>
 #include <linux/seq_file.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
 #include <net/net_namespace.h>
 #include <net/sock.h>
 
@@ -31,6 +33,8 @@
 #define PEERCRED_POS_BUCKET(pos)	((pos) >> 32)
 #define PEERCRED_POS_INDEX(pos)		((pos) & 0xffffffffULL)
 #define PEERCRED_POS(bucket, index)	(((loff_t)(bucket) << 32) | (index))
+
+#define PEERCRED_SEQ_BUF	SZ_64K
 
 static struct peercred_table *peercred_seq_table(struct seq_file *m)
 {
@@ -64,10 +68,24 @@ static int peercred_seq_open(struct file *file,
 			     const struct seq_operations *ops)
 {
 	struct peercred_seq_state *st;
+	struct seq_file *m;
 
 	st = __seq_open_private(file, ops, sizeof(*st));
 	if (!st)
 		return -ENOMEM;
+	/*
+	 * Each read() fills at most one buffer, and a row that does not fit
+	 * is formatted again in the next: with seq_file's first page, one row
+	 * in 26 was formatted twice and every 4 KiB cost a syscall. What
+	 * seq_release() frees; charged to the opener, like its other files.
+	 */
+	m = file->private_data;
+	m->buf = kvmalloc(PEERCRED_SEQ_BUF, GFP_KERNEL_ACCOUNT);
+	if (!m->buf) {
+		seq_release_private(file_inode(file), file);
+		return -ENOMEM;
+	}
+	m->size = PEERCRED_SEQ_BUF;
 	st->net = get_net(current->nsproxy->net_ns);
 	st->pns = get_pid_ns(task_active_pid_ns(current));
 	st->all = file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN);
