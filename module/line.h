@@ -44,10 +44,15 @@ static inline void peercred_line_putc(struct peercred_line *l, char c)
 		*l->p++ = c;
 }
 
-static inline void peercred_line_pad(char **p, int n)
+/*
+ * Through a local pointer: a char store may alias l->p itself, so writing
+ * through l->p makes the compiler reload and store it for every byte.
+ */
+static inline char *peercred_line_pad(char *p, int n)
 {
 	while (n-- > 0)
-		*(*p)++ = ' ';
+		*p++ = ' ';
+	return p;
 }
 
 /* " " then @v right-aligned in @width, like " %*llu". */
@@ -56,7 +61,7 @@ static inline void peercred_line_num(struct peercred_line *l,
 {
 	unsigned long long rest = v;
 	int n = 1;
-	char *q;
+	char *p, *q;
 
 	while (rest >= 10) {
 		rest /= 10;
@@ -64,12 +69,13 @@ static inline void peercred_line_num(struct peercred_line *l,
 	}
 	if (!peercred_line_room(l, 1 + max(width, n)))
 		return;
-	peercred_line_pad(&l->p, 1 + max(width - n, 0));
-	q = l->p += n;
+	p = peercred_line_pad(l->p, 1 + max(width - n, 0));
+	q = p += n;
 	do {
 		*--q = '0' + v % 10;
 		v /= 10;
 	} while (v);
+	l->p = p;
 }
 
 /* " " (none to start the line) then @s left-aligned in @width, like " %-*s". */
@@ -77,13 +83,14 @@ static inline void peercred_line_str(struct peercred_line *l, const char *s,
 				     int width)
 {
 	int n = strlen(s), lead = l->p != l->start;
+	char *p;
 
 	if (!peercred_line_room(l, lead + max(width, n)))
 		return;
-	peercred_line_pad(&l->p, lead);
+	p = peercred_line_pad(l->p, lead);
 	while (*s)
-		*l->p++ = *s++;
-	peercred_line_pad(&l->p, width - n);
+		*p++ = *s++;
+	l->p = peercred_line_pad(p, width - n);
 }
 
 /*
