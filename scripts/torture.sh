@@ -11,7 +11,7 @@
 # PREEMPT_RT). The default is the oldest and the newest series of
 # scripts/kernels: 6.1 and 7.3-rt. For each, builds (or reuses) the x86_64
 # debug kernel (scripts/kunit-kernel.sh), peercred.ko and peercred_kunit.ko
-# against it, and the static guest programs pcstress and pctest; then boots
+# against it, and the static guest programs pcstress, pcload and pctest; then boots
 # the kernels side by side under QEMU, two vCPUs each, and runs
 # scripts/guest/torture.sh in each: the KUnit suites with kprobes live, a
 # storm of connections, /proc readers, fd passing and exiting processes
@@ -109,6 +109,8 @@ torture_prepare() {
 	mkdir -p "$tcache/guest-bin"
 	if ! gcc -static -O2 -Wall -Wextra -Werror -o "$tcache/guest-bin/pcstress" \
 		"$PEERCRED_TOP/scripts/guest/stress.c" ||
+		! gcc -static -O2 -Wall -Wextra -Werror -o "$tcache/guest-bin/pcload" \
+			"$PEERCRED_TOP/scripts/guest/load.c" ||
 		! peercred_guest_bin "$tcache/guest-bin"; then
 		echo "FAIL torture/$t/guest-programs: do not build"
 		return 1
