@@ -24,7 +24,7 @@
 # Exit status: 0 every check passed; 1 otherwise.
 #
 # Environment:
-#   PEERCRED_TORTURE_SECS     upper bound of the stress phase (default 480);
+#   PEERCRED_TORTURE_SECS     upper bound of the stress phase (default 600);
 #                             it ends once the reload cycles are done (about
 #                             a second each on the generic debug kernel,
 #                             five on the PREEMPT_RT one)
@@ -55,7 +55,7 @@ for a; do
 	esac
 done
 
-secs=${PEERCRED_TORTURE_SECS:-480}
+secs=${PEERCRED_TORTURE_SECS:-600}
 cycles=${PEERCRED_TORTURE_CYCLES:-50}
 timeout=${PEERCRED_TORTURE_TIMEOUT:-900}
 guests=${PEERCRED_TORTURE_JOBS:-$(nproc)}

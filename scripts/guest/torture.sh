@@ -8,7 +8,7 @@
 # output for the host to turn into one result per case.
 #
 # Settings (defaults for a run by hand):
-STRESS_SECS=${STRESS_SECS:-480}	# upper bound of the stress phase
+STRESS_SECS=${STRESS_SECS:-600}	# upper bound of the stress phase
 CYCLES=${CYCLES:-50}		# rmmod/insmod cycles under the storm
 EXITERS=${EXITERS:-200}		# processes that exit with connections open
 M=/peercred/peercred.ko
