@@ -37,9 +37,9 @@ static inline u64 peercred_cap_u64(kernel_cap_t cap)
 
 /*
  * A sock's inode number, as sock_i_ino() gives it (0 once orphaned). Before
- * sk_ino, sock_i_ino() takes sk_callback_lock with bottom halves off, and a
- * reader needs two a row: that was a third of what showing a row cost. The
- * lock only keeps sk_socket from being freed under us, which RCU does too:
+ * sk_ino, sock_i_ino() takes sk_callback_lock with bottom halves off, two
+ * out-of-line calls and a lock per end shown, for one load. The lock only
+ * keeps sk_socket from being freed under us, which RCU does too:
  * sockfs inodes, struct socket inside, are freed by ->free_inode
  * (sock_free_inode()), which the VFS calls only after a grace period.
  */
