@@ -62,19 +62,19 @@ add=()
 if [[ $arch == um ]] && ! grep -q 'select ARCH_NO_PREEMPT' "$ksrc/arch/um/Kconfig"; then
 	add+=(CONFIG_DEBUG_ATOMIC_SLEEP=y)
 fi
-# /proc/sys (CONFIG_PROC_SYSCTL, named CONFIG_SYSCTL by 7.3) in the x86_64
-# kernels: allnoconfig drops it once EXPERT is on.
+# What allnoconfig turns off in the x86_64 kernels that a default config
+# has on: /proc/sys once EXPERT is on (CONFIG_PROC_SYSCTL, named
+# CONFIG_SYSCTL by 7.3), and 6.13's kunit.autorun, without which the suites
+# load and never run.
 if [[ $arch == x86_64 ]]; then
 	if grep -q '^config PROC_SYSCTL$' "$ksrc/fs/proc/Kconfig"; then
 		add+=(CONFIG_PROC_SYSCTL=y)
 	else
 		add+=(CONFIG_SYSCTL=y)
 	fi
-fi
-# 6.13 added kunit.autorun (CONFIG_KUNIT_AUTORUN_ENABLED, default y), which
-# allnoconfig turns off: the suites would then load without running.
-if [[ $arch == x86_64 ]] && grep -q '^config KUNIT_AUTORUN_ENABLED$' "$ksrc/lib/kunit/Kconfig"; then
-	add+=(CONFIG_KUNIT_AUTORUN_ENABLED=y)
+	if grep -q '^config KUNIT_AUTORUN_ENABLED$' "$ksrc/lib/kunit/Kconfig"; then
+		add+=(CONFIG_KUNIT_AUTORUN_ENABLED=y)
+	fi
 fi
 addargs=()
 for a in "${add[@]}"; do
@@ -94,12 +94,17 @@ wanted() {
 	END { for (i = 1; i <= n; i++) print v[order[i]] }' "$@"
 }
 
+# Every option this kernel is built with: the fragments', then the tree's.
+options() {
+	wanted "${fragments[@]}"
+	if ((${#add[@]})); then printf '%s\n' "${add[@]}"; fi
+}
+
 # The options alone name the kernel: editing a comment, or moving an option
 # from one fragment to another, rebuilds nothing.
 hash=$({
 	echo "$arch"
-	wanted "${fragments[@]}"
-	if ((${#add[@]})); then printf '%s\n' "${add[@]}"; fi
+	options
 } | sort | sha256sum | cut -c1-12)
 build=$PEERCRED_CACHE/$kind-$kver-$hash
 stamp=$build/.peercred-built
@@ -138,10 +143,7 @@ fi
 # x86_64: allnoconfig with the fragments, checked, then built.
 build_x86() {
 	local merged=$build/.peercred-fragments missing
-	{
-		wanted "${fragments[@]}"
-		if ((${#add[@]})); then printf '%s\n' "${add[@]}"; fi
-	} >"$merged"
+	options >"$merged"
 	make -C "$ksrc" O="$build" ARCH=x86_64 KCONFIG_ALLCONFIG="$merged" \
 		allnoconfig || return
 	# An option "is not set" is also met by one the kernel does not have.

@@ -106,7 +106,6 @@ static int pb_rate(const char *what, double ms, int procs)
 	return 0;
 }
 
-/* Bytes of a /proc table read in one pass, as `cat` would. */
 /*
  * Read @path to its end, in the chunks cat would ask for; *lines from a
  * memchr() count, which costs little next to the kernel's side.
