@@ -172,8 +172,10 @@ int peercred_table_init(struct peercred_table *t, unsigned int max_rows)
 	t->rows = vcalloc(max_rows, sizeof(*t->rows));
 	if (!t->rows)
 		goto err_hash;
-	for (i = max_rows; i--;)
-		peercred_pool_put(t, &t->rows[i]);
+	/* Nobody sees the table yet: a lock per row would only slow loading. */
+	for (i = 0; i + 1 < max_rows; i++)
+		t->rows[i].next_free = &t->rows[i + 1];
+	t->free = t->rows;
 	t->cnt = alloc_percpu(struct peercred_counters);
 	if (!t->cnt)
 		goto err_rows;
@@ -234,7 +236,10 @@ void peercred_table_destroy(struct peercred_table *t)
 	struct peercred_row *row;
 	unsigned int i;
 
+	/* The probes are gone: an empty bucket stays empty, no lock needed. */
 	for (i = 0; i < peercred_table_buckets(t); i++) {
+		if (hlist_empty(&t->hash[i].head))
+			continue;
 		while ((row = peercred_bucket_take(t, &t->hash[i],
 						   peercred_match_any, NULL)))
 			peercred_row_retire(t, row, NULL);
