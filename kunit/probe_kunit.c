@@ -102,8 +102,9 @@ static void peercred_probe_all_or_nothing(struct kunit *test)
 			       .pre_handler = peercred_probe_count };
 	struct kprobe control = good;
 	struct kprobe bad = { .symbol_name = "peercred_kunit_no_such_symbol" };
-	struct peercred_probe set[] = { { .kp = &good }, { .kp = &bad } };
-	struct peercred_probe one[] = { { .kp = &control } };
+	/* Registered from the end: the good one first, then the bad one. */
+	struct kprobe *set[] = { &bad, &good };
+	struct kprobe *one[] = { &control };
 	struct socket *a, *b;
 
 	/* The control: the same probe alone fires when unix_socketpair() runs. */

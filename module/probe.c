@@ -111,13 +111,14 @@ static struct kprobe peercred_release_probe = {
 };
 
 /*
- * Registered in this order, unregistered in reverse: release first, so that
- * no row can be recorded that nothing would remove.
+ * Registered from the last to the first, unregistered first to last:
+ * release is armed first and disarmed last, so that no row can be recorded
+ * that nothing would remove.
  */
-static struct peercred_probe peercred_probes[] = {
-	{ .kp = &peercred_release_probe },
-	{ .kp = &peercred_connect_probe },
-	{ .kp = &peercred_socketpair_probe },
+static struct kprobe *peercred_probes[] = {
+	&peercred_socketpair_probe,
+	&peercred_connect_probe,
+	&peercred_release_probe,
 };
 
 /*
@@ -150,12 +151,12 @@ EXPORT_SYMBOL_IF_KUNIT(peercred_probes_fire);
 
 /* The attach method: kprobes through ftrace. */
 
-static int peercred_probe_register(struct peercred_probe *p)
+static int peercred_probe_register(struct kprobe *kp)
 {
-	int err = register_kprobe(p->kp);
+	int err = register_kprobe(kp);
 
 	if (err) {
-		pr_err("cannot probe %s: %d%s\n", p->kp->symbol_name, err,
+		pr_err("cannot probe %s: %d%s\n", kp->symbol_name, err,
 		       err == -ENOENT || err == -EINVAL ?
 		       " (missing, inlined, or renamed: .isra/.constprop)" :
 		       "");
@@ -167,39 +168,44 @@ static int peercred_probe_register(struct peercred_probe *p)
 	 * ftrace wherever KPROBES_ON_FTRACE is set, as on every Debian x86
 	 * kernel; anywhere else, refuse rather than risk it.
 	 */
-	if (!(p->kp->flags & KPROBE_FLAG_FTRACE)) {
+	if (!(kp->flags & KPROBE_FLAG_FTRACE)) {
 		pr_err("cannot probe %s through ftrace (needs CONFIG_KPROBES_ON_FTRACE)\n",
-		       p->kp->symbol_name);
-		unregister_kprobe(p->kp);
+		       kp->symbol_name);
+		unregister_kprobe(kp);
 		return -EOPNOTSUPP;
 	}
 	return 0;
 }
 
-/* All or nothing: on failure, those already registered are unregistered. */
-int peercred_probe_set_register(struct peercred_probe *set, int n)
+/*
+ * All or nothing, from @set[n - 1] down to @set[0]: on failure, those
+ * already registered are unregistered.
+ */
+int peercred_probe_set_register(struct kprobe **set, int n)
 {
 	int i, err;
 
-	for (i = 0; i < n; i++) {
-		err = peercred_probe_register(&set[i]);
+	for (i = n; i--;) {
+		err = peercred_probe_register(set[i]);
 		if (err)
 			goto err_unwind;
 	}
 	return 0;
 
 err_unwind:
-	while (i--)
-		unregister_kprobe(set[i].kp);
+	peercred_probe_set_unregister(set + i + 1, n - i - 1);
 	return err;
 }
 EXPORT_SYMBOL_IF_KUNIT(peercred_probe_set_register);
 
-/* In reverse order; waits for running handlers: none runs after this. */
-void peercred_probe_set_unregister(struct peercred_probe *set, int n)
+/*
+ * @set[0] first; waits for running handlers: none runs after this. One
+ * call for the set: one RCU grace period for all, which unloading waits on.
+ */
+void peercred_probe_set_unregister(struct kprobe **set, int n)
 {
-	while (n--)
-		unregister_kprobe(set[n].kp);
+	if (n)
+		unregister_kprobes(set, n);
 }
 EXPORT_SYMBOL_IF_KUNIT(peercred_probe_set_unregister);
 
@@ -221,6 +227,6 @@ void peercred_probes_show(struct seq_file *m)
 
 	seq_printf(m, "probes_firing %d\n", peercred_probes_fire());
 	for (i = 0; i < ARRAY_SIZE(peercred_probes); i++)
-		seq_printf(m, "missed_%s %lu\n", peercred_probes[i].kp->symbol_name,
-			   peercred_probes[i].kp->nmissed);
+		seq_printf(m, "missed_%s %lu\n", peercred_probes[i]->symbol_name,
+			   peercred_probes[i]->nmissed);
 }

@@ -4,11 +4,7 @@
 
 #include <linux/kprobes.h>
 
-struct peercred_probe {
-	struct kprobe *kp;
-};
-
-int peercred_probe_set_register(struct peercred_probe *set, int n);
-void peercred_probe_set_unregister(struct peercred_probe *set, int n);
+int peercred_probe_set_register(struct kprobe **set, int n);
+void peercred_probe_set_unregister(struct kprobe **set, int n);
 
 #endif /* PEERCRED_PROBE_H */
