@@ -1,14 +1,22 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # `make bench`: what peercred costs a connect and how its table scales, in
-# one QEMU guest boot of a Debian kernel (6.1 unless named: 6.12-rt, 7.3).
-# Prints figures and ratios; it asserts nothing (timings in a TCG guest are
-# for comparison, not verdicts).
+# one QEMU guest boot of a Debian kernel. Prints figures and ratios; it
+# asserts nothing (timings in a TCG guest are for comparison, not verdicts).
+#
+#   bench.sh [SERIES [rates|scale|all]]     (6.1, 6.12-rt, 7.3; default 6.1 all)
+#
+# Environment: ROUNDS and MS (rate rounds and their length in ms of guest
+# time), PEERCRED_ICOUNT=1 (see guest/boot.sh: the guest clock counts
+# instructions, so host load cannot move the ratios; about three times
+# slower).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
+series=${1:-6.1} part=${2:-all}
+case $part in rates | scale | all) ;; *) die "usage: $0 [SERIES [rates|scale|all]]" ;; esac
 "$PEERCRED_TOP/scripts/deps.sh"
-kver=$(peercred_kernel "${1:-6.1}") || die "no Debian ${1:-6.1} kernel installed"
+kver=$(peercred_kernel "$series") || die "no Debian $series kernel installed"
 build=$(peercred_build "$kver")
 # The probe-only floor: the same probes, empty handlers, built beside it.
 floor=$build/floor
@@ -19,9 +27,21 @@ mkdir -p "$PEERCRED_CACHE/guest-bin"
 gcc -static -O2 -Wall -Wextra -Werror -o "$PEERCRED_CACHE/guest-bin/pcbench" \
 	"$PEERCRED_TOP/scripts/guest/bench.c"
 log="$PEERCRED_CACHE/bench-$kver.log"
+scenario=$(mktemp)
+trap 'rm -f "$scenario"' EXIT
+{
+	echo "PART=$part ROUNDS=${ROUNDS:-5} MS=${MS:-1000}"
+	cat "$PEERCRED_TOP/scripts/guest/bench.sh"
+} >"$scenario"
+clock="wall-clock time"
+timeout=1200
+if [ -n "${PEERCRED_ICOUNT:-}" ]; then
+	clock="instruction-count time (-icount shift=0: 1 ns a guest instruction)"
+	timeout=5400
+fi
 echo "Booting $kver under QEMU (TCG); this takes a few minutes..." >&2
+echo "guest clock: $clock"
 PEERCRED_MEM=3072 \
-	"$PEERCRED_TOP/scripts/guest/boot.sh" "$kver" "$build" \
-	"$PEERCRED_TOP/scripts/guest/bench.sh" "$log" 2 1200
+	"$PEERCRED_TOP/scripts/guest/boot.sh" "$kver" "$build" "$scenario" "$log" 2 "$timeout"
 tr -d '\r' <"$log" | sed -n '/PEERCRED-BENCH-BEGIN/,/PEERCRED-BENCH-END/p' | sed '1d;$d' | grep . ||
 	die "no figures; see $log"

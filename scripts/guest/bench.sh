@@ -4,11 +4,17 @@
 # verdicts. Every ratio compares rounds measured in this same boot.
 M=/peercred/peercred.ko
 FLOOR=/peercred/peercred_floor.ko
-ROUNDS=${ROUNDS:-5}
-MS=1000
+ROUNDS=${ROUNDS:-5}	# interleaved rounds of loop rates
+MS=${MS:-1000}		# length of one rate measurement (guest clock)
+PART=${PART:-all}	# rates, scale or all
 
 echo PEERCRED-BENCH-BEGIN
 echo "kernel $(uname -r), $(grep -c ^processor /proc/cpuinfo) vCPUs, QEMU TCG (single-threaded)"
+median() {
+	sort -n | awk '{ v[n++] = $1 } END { print (v[int((n - 1) / 2)] + v[int(n / 2)]) / 2 }'
+}
+
+[ "$PART" = scale ] || {
 pcbench rate connect 300 >/dev/null	# warm caches and the allocator
 
 # Interleaved rounds: without, with, the probe-only floor (the same probes
@@ -28,9 +34,6 @@ for r in $(seq "$ROUNDS"); do
 		done
 	done
 done
-median() {
-	sort -n | awk '{ v[n++] = $1 } END { print (v[int((n - 1) / 2)] + v[int(n / 2)]) / 2 }'
-}
 echo
 echo "Loop rates (ops/s, median of $ROUNDS rounds; 'without' pools the rounds before and after;"
 echo "floor: the same probes with empty handlers; with/floor is what recording costs):"
@@ -48,7 +51,9 @@ for loop in connect socketpair; do
 			"$(awk -v a="$with" -v b="$floor" 'BEGIN { print a / b }')"
 	done
 done
+}
 
+[ "$PART" = rates ] || {
 echo
 echo "Table scale (socketpairs held; ms; B/row: all the table's memory, allocated at"
 echo "load, over max_rows; net_unix: reading /proc/net/unix, ms/lines; read/unix:"
@@ -68,4 +73,5 @@ for n in 1000 10000 100000; do
 		"$(awk -v a="$3" -v b="$9" 'BEGIN { print b ? a / b : 0 }')"
 	rmmod peercred
 done
+}
 echo PEERCRED-BENCH-END
