@@ -15,7 +15,9 @@ median() {
 }
 
 [ "$PART" = scale ] || {
-pcbench rate connect 300 >/dev/null	# warm caches and the allocator
+# Warm caches and the allocator: the first second after boot runs slow.
+pcbench rate connect 1000 >/dev/null
+pcbench rate socketpair 1000 >/dev/null
 
 # Interleaved rounds: without, with, the probe-only floor (the same probes
 # with empty handlers), without again; each loop and width.
