@@ -131,6 +131,8 @@ static void peercred_table_dead_end(struct kunit *test)
  * References are taken and dropped in pairs, including the put a release
  * must not do itself: a sock that is not the releasing sock's unix_peer()
  * may be down to the row's reference, so its put waits for process context.
+ * The shape is that of a connect() an LSM refused after the probe: the SRV
+ * sock has no peer and is released, in its own bucket's row.
  */
 static void peercred_table_refs_balance(struct kunit *test)
 {
@@ -143,19 +145,56 @@ static void peercred_table_refs_balance(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, 0, sock_create_kern(&init_net, AF_UNIX, SOCK_STREAM, 0, &b));
 	ra = refcount_read(&a->sk->sk_refcnt);
 	rb = refcount_read(&b->sk->sk_refcnt);
-	/* Not connected: b is no unix_peer() of a's. */
+	/* Not connected: a is no unix_peer() of b's. */
 	KUNIT_ASSERT_EQ(test, 0, peercred_table_record(&t, a->sk, b->sk, 0));
 	KUNIT_EXPECT_EQ(test, refcount_read(&a->sk->sk_refcnt), ra + 1);
 	KUNIT_EXPECT_EQ(test, refcount_read(&b->sk->sk_refcnt), rb + 1);
-	peercred_table_release_sk(&t, a->sk);
-	KUNIT_EXPECT_EQ(test, refcount_read(&a->sk->sk_refcnt), ra);
+	peercred_table_release_sk(&t, b->sk);
+	KUNIT_EXPECT_EQ(test, refcount_read(&b->sk->sk_refcnt), rb);
 	KUNIT_EXPECT_EQ(test, peercred_table_count(&t, PEERCRED_CNT_DEFERRED_PUTS), 1UL);
 	flush_work(&t.put_work);
-	KUNIT_EXPECT_EQ(test, refcount_read(&b->sk->sk_refcnt), rb);
+	KUNIT_EXPECT_EQ(test, refcount_read(&a->sk->sk_refcnt), ra);
 	KUNIT_EXPECT_EQ(test, peercred_table_live(&t), 0UL);
 	sock_release(a);
 	sock_release(b);
 	peercred_table_destroy(&t);
+}
+
+/*
+ * A row lives in its SRV sock's bucket; its CLI sock finds it through
+ * unix_peer(). Every lookup and release must pick the row of its own sock,
+ * from either end, and leave the other rows whole.
+ */
+static void peercred_table_rows_apart(struct kunit *test)
+{
+	struct socket *a[8], *b[8];
+	struct peercred_table t;
+	int i;
+
+	KUNIT_ASSERT_EQ(test, 0, peercred_table_init(&t, 8));
+	for (i = 0; i < 8; i++) {
+		peercred_kunit_pair(test, SOCK_STREAM, &a[i], &b[i]);
+		KUNIT_ASSERT_EQ(test, 0, peercred_table_record(&t, a[i]->sk, b[i]->sk,
+							       PEERCRED_ORIGIN_SOCKETPAIR));
+	}
+	for (i = 0; i < 8; i++)
+		KUNIT_EXPECT_TRUE(test, peercred_same_row(&t, a[i]->sk, b[i]->sk));
+	/* Releases from alternate ends; the others' rows stay whole. */
+	for (i = 0; i < 8; i += 2) {
+		peercred_table_release_sk(&t, (i & 2) ? a[i]->sk : b[i]->sk);
+		KUNIT_EXPECT_FALSE(test, peercred_has_row(&t, a[i]->sk));
+		KUNIT_EXPECT_FALSE(test, peercred_has_row(&t, b[i]->sk));
+		KUNIT_EXPECT_TRUE(test, peercred_same_row(&t, a[i + 1]->sk, b[i + 1]->sk));
+	}
+	KUNIT_EXPECT_EQ(test, peercred_table_live(&t), 4UL);
+	/* A second record of a recorded connection, either way round, is refused. */
+	KUNIT_EXPECT_EQ(test, -EEXIST, peercred_table_record(&t, a[1]->sk, b[1]->sk, 0));
+	KUNIT_EXPECT_EQ(test, -EEXIST, peercred_table_record(&t, b[1]->sk, a[1]->sk, 0));
+	peercred_table_destroy(&t);
+	for (i = 0; i < 8; i++) {
+		sock_release(a[i]);
+		sock_release(b[i]);
+	}
 }
 
 struct peercred_stress {
@@ -263,6 +302,7 @@ static struct kunit_case peercred_table_cases[] = {
 	KUNIT_CASE(peercred_table_capacity),
 	KUNIT_CASE(peercred_table_dead_end),
 	KUNIT_CASE(peercred_table_refs_balance),
+	KUNIT_CASE(peercred_table_rows_apart),
 	KUNIT_CASE(peercred_table_concurrent),
 	{}
 };

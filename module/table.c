@@ -12,10 +12,8 @@
  *
  * Nothing looks at a row without its bucket lock: readers copy a row's
  * socks out, referenced (a "pin"), and format them later. So a removed row
- * goes back to the pool at once, with no grace period.
- *
- * Linking is CLI end first, then SRV: a row seen through its SRV end (as
- * readers and reapers see rows) has both ends linked.
+ * goes back to the pool at once, with no grace period. Whoever unlinks a
+ * row under its bucket lock owns it: nobody else can find it any more.
  */
 
 #include <linux/hash.h>
@@ -33,13 +31,6 @@ static struct peercred_bucket *peercred_bucket(struct peercred_table *t,
 					       const struct sock *sk)
 {
 	return &t->hash[hash_ptr(sk, t->bits)];
-}
-
-static struct peercred_row *peercred_end_row(struct peercred_end *e)
-{
-	return e->index == PEERCRED_SRV ?
-	       container_of(e, struct peercred_row, end[PEERCRED_SRV]) :
-	       container_of(e, struct peercred_row, end[PEERCRED_CLI]);
 }
 
 static void peercred_count(struct peercred_table *t, enum peercred_counter c)
@@ -105,8 +96,8 @@ static void peercred_put_work_fn(struct work_struct *work)
 
 	llist_for_each_entry_safe(row, next, batch, put_node) {
 		for (i = 0; i < PEERCRED_SIDES; i++)
-			if (row->end[i].sk)
-				sock_put(row->end[i].sk);
+			if (row->sk[i])
+				sock_put(row->sk[i]);
 		peercred_pool_put(t, row);
 	}
 }
@@ -129,11 +120,11 @@ static void peercred_row_retire(struct peercred_table *t,
 
 	peercred_count(t, PEERCRED_CNT_REMOVED);
 	for (i = 0; i < PEERCRED_SIDES; i++) {
-		struct sock *sk = row->end[i].sk;
+		struct sock *sk = row->sk[i];
 
 		if (!releasing || sk == releasing || sk == peer) {
 			sock_put(sk);
-			row->end[i].sk = NULL;
+			row->sk[i] = NULL;
 		} else {
 			defer = true;
 		}
@@ -153,7 +144,7 @@ int peercred_table_init(struct peercred_table *t, unsigned int max_rows)
 	unsigned int i, n;
 
 	memset(t, 0, sizeof(*t));
-	/* Two ends per row, about four ends per bucket when full. */
+	/* About two rows per bucket when full. */
 	t->bits = clamp_t(unsigned int, order_base_2(max_rows), 9, 22) - 1;
 	t->max_rows = max_rows;
 	raw_spin_lock_init(&t->walk_lock);
@@ -191,42 +182,29 @@ err:
 EXPORT_SYMBOL_IF_KUNIT(peercred_table_init);
 
 /*
- * Unlink the row of the first end in @b that @match accepts, and claim it:
- * the claimer alone unlinks the row's other end and retires it.
+ * Unlink the first row of @b that @match accepts, and own it. Inlined, so
+ * that @match is a direct call on the release path.
  */
-static struct peercred_row *
-peercred_bucket_take(struct peercred_table *t, struct peercred_bucket *b,
-		     bool (*match)(const struct peercred_end *e, const void *arg),
+static __always_inline struct peercred_row *
+peercred_bucket_take(struct peercred_bucket *b,
+		     bool (*match)(const struct peercred_row *row, const void *arg),
 		     const void *arg)
 {
-	struct peercred_row *row = NULL;
-	struct peercred_end *e, *other;
-	struct peercred_bucket *ob;
+	struct peercred_row *row, *found = NULL;
 
 	raw_spin_lock(&b->lock);
-	hlist_for_each_entry(e, &b->head, node) {
-		if (!match(e, arg))
-			continue;
-		/* Someone else is removing it: theirs to finish. */
-		if (test_and_set_bit(PEERCRED_ROW_UNLINKED, &peercred_end_row(e)->flags))
-			continue;
-		row = peercred_end_row(e);
-		hlist_del_init(&e->node);
-		break;
+	hlist_for_each_entry(row, &b->head, node) {
+		if (match(row, arg)) {
+			hlist_del_init(&row->node);
+			found = row;
+			break;
+		}
 	}
 	raw_spin_unlock(&b->lock);
-	if (!row)
-		return NULL;
-
-	other = &row->end[!e->index];
-	ob = peercred_bucket(t, other->sk);
-	raw_spin_lock(&ob->lock);
-	hlist_del_init(&other->node);
-	raw_spin_unlock(&ob->lock);
-	return row;
+	return found;
 }
 
-static bool peercred_match_any(const struct peercred_end *e, const void *arg)
+static bool peercred_match_any(const struct peercred_row *row, const void *arg)
 {
 	return true;
 }
@@ -240,7 +218,7 @@ void peercred_table_destroy(struct peercred_table *t)
 	for (i = 0; i < peercred_table_buckets(t); i++) {
 		if (hlist_empty(&t->hash[i].head))
 			continue;
-		while ((row = peercred_bucket_take(t, &t->hash[i],
+		while ((row = peercred_bucket_take(&t->hash[i],
 						   peercred_match_any, NULL)))
 			peercred_row_retire(t, row, NULL);
 		cond_resched();
@@ -252,15 +230,6 @@ void peercred_table_destroy(struct peercred_table *t)
 }
 EXPORT_SYMBOL_IF_KUNIT(peercred_table_destroy);
 
-static void peercred_end_link(struct peercred_table *t, struct peercred_end *e)
-{
-	struct peercred_bucket *b = peercred_bucket(t, e->sk);
-
-	raw_spin_lock(&b->lock);
-	hlist_add_head(&e->node, &b->head);
-	raw_spin_unlock(&b->lock);
-}
-
 /*
  * For a connection the walk cannot have recorded (see
  * peercred_table_walked()): the probes' hot path, with no lookup.
@@ -269,35 +238,45 @@ int peercred_table_record_new(struct peercred_table *t, struct sock *cli,
 			      struct sock *srv, enum peercred_origin origin)
 {
 	struct peercred_row *row = peercred_pool_get(t);
+	struct peercred_bucket *b;
 
 	if (!row) {
 		peercred_count(t, PEERCRED_CNT_DROPPED_FULL);
 		return -ENOSPC;
 	}
+	b = peercred_bucket(t, srv);
 	row->stamp = jiffies;
 	row->origin = origin;
-	row->flags = 0;
 	sock_hold(srv);
 	sock_hold(cli);
-	row->end[PEERCRED_SRV] = (struct peercred_end){ .sk = srv, .index = PEERCRED_SRV };
-	row->end[PEERCRED_CLI] = (struct peercred_end){ .sk = cli, .index = PEERCRED_CLI };
-	peercred_end_link(t, &row->end[PEERCRED_CLI]);
-	peercred_end_link(t, &row->end[PEERCRED_SRV]);
+	row->sk[PEERCRED_SRV] = srv;
+	row->sk[PEERCRED_CLI] = cli;
+	raw_spin_lock(&b->lock);
+	hlist_add_head(&row->node, &b->head);
+	raw_spin_unlock(&b->lock);
 	peercred_count(t, PEERCRED_CNT_RECORDED);
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(peercred_table_record_new);
 
-bool peercred_table_has(struct peercred_table *t, struct sock *sk)
+static bool peercred_row_has(const struct peercred_row *row,
+			     const struct sock *sk)
 {
-	struct peercred_bucket *b = peercred_bucket(t, sk);
-	struct peercred_end *e;
+	return row->sk[PEERCRED_SRV] == sk || row->sk[PEERCRED_CLI] == sk;
+}
+
+/* Whether @b holds a row with @a or @b2 at either end. */
+static bool peercred_bucket_has(struct peercred_bucket *b,
+				const struct sock *a, const struct sock *b2)
+{
+	struct peercred_row *row;
 	bool found = false;
 
+	if (hlist_empty(&b->head))
+		return false;
 	raw_spin_lock(&b->lock);
-	hlist_for_each_entry(e, &b->head, node) {
-		if (e->sk == sk &&
-		    !test_bit(PEERCRED_ROW_UNLINKED, &peercred_end_row(e)->flags)) {
+	hlist_for_each_entry(row, &b->head, node) {
+		if (peercred_row_has(row, a) || peercred_row_has(row, b2)) {
 			found = true;
 			break;
 		}
@@ -305,12 +284,29 @@ bool peercred_table_has(struct peercred_table *t, struct sock *sk)
 	raw_spin_unlock(&b->lock);
 	return found;
 }
+
+/*
+ * Whether @sk is in a row: as the SRV sock, in its own bucket; as the CLI
+ * sock, in its peer's.
+ */
+bool peercred_table_has(struct peercred_table *t, struct sock *sk)
+{
+	struct sock *peer = READ_ONCE(unix_peer(sk));
+
+	return peercred_bucket_has(peercred_bucket(t, sk), sk, sk) ||
+	       (peer && peercred_bucket_has(peercred_bucket(t, peer), sk, sk));
+}
 EXPORT_SYMBOL_IF_KUNIT(peercred_table_has);
 
+/*
+ * A row of this connection, whichever of its socks the recorder called
+ * SRV, is in the bucket of @cli or of @srv.
+ */
 static int peercred_record_checked(struct peercred_table *t, struct sock *cli,
 				   struct sock *srv, enum peercred_origin origin)
 {
-	if (peercred_table_has(t, srv) || peercred_table_has(t, cli))
+	if (peercred_bucket_has(peercred_bucket(t, srv), cli, srv) ||
+	    peercred_bucket_has(peercred_bucket(t, cli), cli, srv))
 		return -EEXIST;
 	return peercred_table_record_new(t, cli, srv, origin);
 }
@@ -364,32 +360,76 @@ void peercred_table_walk_end(struct peercred_table *t)
 }
 EXPORT_SYMBOL_IF_KUNIT(peercred_table_walk_end);
 
-static bool peercred_match_sk(const struct peercred_end *e, const void *sk)
+static bool peercred_match_srv(const struct peercred_row *row, const void *sk)
 {
-	return e->sk == sk;
+	return row->sk[PEERCRED_SRV] == sk;
+}
+
+static bool peercred_match_cli(const struct peercred_row *row, const void *sk)
+{
+	return row->sk[PEERCRED_CLI] == sk;
+}
+
+/*
+ * Where the row of @sk would be. A SRV sock's row is in its own bucket. A
+ * CLI sock's is in the bucket of unix_peer(), its SRV sock: connect() and
+ * socketpair() set unix_peer() right after their probes recorded the row,
+ * in the same syscall, so before the sock can be released; the walk
+ * records only connections whose peers are set; and unix_peer() of a sock
+ * changes again only in its own release. A connect() refused after its
+ * probe leaves the SRV sock with no peer, and that sock's release finds
+ * the row in its own bucket.
+ */
+static void peercred_release_buckets(struct peercred_table *t, struct sock *sk,
+				     struct peercred_bucket **own,
+				     struct peercred_bucket **peers)
+{
+	struct sock *peer = READ_ONCE(unix_peer(sk));
+
+	*own = peercred_bucket(t, sk);
+	if (hlist_empty(&(*own)->head))
+		*own = NULL;
+	*peers = peer ? peercred_bucket(t, peer) : NULL;
+	if (*peers && hlist_empty(&(*peers)->head))
+		*peers = NULL;
+}
+
+static struct peercred_row *peercred_release_take(struct sock *sk,
+						  struct peercred_bucket *own,
+						  struct peercred_bucket *peers)
+{
+	struct peercred_row *row = NULL;
+
+	if (own)
+		row = peercred_bucket_take(own, peercred_match_srv, sk);
+	if (!row && peers)
+		row = peercred_bucket_take(peers, peercred_match_cli, sk);
+	return row;
 }
 
 /*
  * From the release probe: the row holding @sk, if any, goes. A sock is in
- * at most one row, and a bucket with no row at all (datagram and
- * unconnected socks have none) costs one load: the insert of a row for @sk
- * happened before @sk's release began (both run in the syscalls on its
- * file, or the walk, which peercred_walk_reap() makes up for).
+ * at most one row, and the insert of a row for @sk happened before @sk's
+ * release began (both run in the syscalls on its file, or the walk, which
+ * peercred_walk_reap() makes up for): so the buckets it can be in are
+ * checked without a lock first, and a sock in no row (datagram socks are
+ * not even looked at; unconnected ones have no peer) costs a load or two.
  */
 void peercred_table_release_sk(struct peercred_table *t, struct sock *sk)
 {
-	struct peercred_bucket *b = peercred_bucket(t, sk);
+	struct peercred_bucket *own, *peers;
 	struct peercred_row *row;
 
-	if (hlist_empty(&b->head))
+	peercred_release_buckets(t, sk, &own, &peers);
+	if (!own && !peers)
 		return;
 	rcu_read_lock();
 	if (READ_ONCE(t->walking)) {
 		raw_spin_lock(&t->walk_lock);
-		row = peercred_bucket_take(t, b, peercred_match_sk, sk);
+		row = peercred_release_take(sk, own, peers);
 		raw_spin_unlock(&t->walk_lock);
 	} else {
-		row = peercred_bucket_take(t, b, peercred_match_sk, sk);
+		row = peercred_release_take(sk, own, peers);
 	}
 	rcu_read_unlock();
 	if (row)
@@ -403,7 +443,7 @@ static void peercred_pin_row(struct peercred_pin *pin,
 	int i;
 
 	for (i = 0; i < PEERCRED_SIDES; i++) {
-		pin->sk[i] = row->end[i].sk;
+		pin->sk[i] = row->sk[i];
 		sock_hold(pin->sk[i]);
 	}
 	pin->stamp = row->stamp;
@@ -421,19 +461,16 @@ void peercred_pin_put(struct peercred_pin *pin)
 }
 EXPORT_SYMBOL_IF_KUNIT(peercred_pin_put);
 
-/* The row holding @sk, pinned into @pin; false if there is none. */
-bool peercred_table_lookup(struct peercred_table *t, struct sock *sk,
-			   struct peercred_pin *pin)
+static bool peercred_bucket_pin(struct peercred_bucket *b, struct sock *sk,
+				struct peercred_pin *pin)
 {
-	struct peercred_bucket *b = peercred_bucket(t, sk);
-	struct peercred_end *e;
+	struct peercred_row *row;
 	bool found = false;
 
 	raw_spin_lock(&b->lock);
-	hlist_for_each_entry(e, &b->head, node) {
-		if (e->sk == sk &&
-		    !test_bit(PEERCRED_ROW_UNLINKED, &peercred_end_row(e)->flags)) {
-			peercred_pin_row(pin, peercred_end_row(e));
+	hlist_for_each_entry(row, &b->head, node) {
+		if (peercred_row_has(row, sk)) {
+			peercred_pin_row(pin, row);
 			found = true;
 			break;
 		}
@@ -441,11 +478,21 @@ bool peercred_table_lookup(struct peercred_table *t, struct sock *sk,
 	raw_spin_unlock(&b->lock);
 	return found;
 }
+
+/* The row holding @sk, pinned into @pin; false if there is none. */
+bool peercred_table_lookup(struct peercred_table *t, struct sock *sk,
+			   struct peercred_pin *pin)
+{
+	struct sock *peer = READ_ONCE(unix_peer(sk));
+
+	return peercred_bucket_pin(peercred_bucket(t, sk), sk, pin) ||
+	       (peer && peercred_bucket_pin(peercred_bucket(t, peer), sk, pin));
+}
 EXPORT_SYMBOL_IF_KUNIT(peercred_table_lookup);
 
 /*
- * Pin the first @max rows whose SRV end is in @bucket (each row is in
- * exactly one SRV bucket, so a walk of all buckets meets it once). Returns
+ * Pin the first @max rows of @bucket (each row is in exactly one bucket,
+ * so a walk of all buckets meets it once). Returns
  * how many there are: more than @max tells the caller to retry with room
  * for all, after putting the @max it got.
  */
@@ -455,18 +502,15 @@ unsigned int peercred_table_pin_bucket(struct peercred_table *t,
 				       unsigned int max)
 {
 	struct peercred_bucket *b = &t->hash[bucket];
-	struct peercred_end *e;
+	struct peercred_row *row;
 	unsigned int n = 0;
 
 	if (hlist_empty(&b->head))
 		return 0;
 	raw_spin_lock(&b->lock);
-	hlist_for_each_entry(e, &b->head, node) {
-		if (e->index != PEERCRED_SRV ||
-		    test_bit(PEERCRED_ROW_UNLINKED, &peercred_end_row(e)->flags))
-			continue;
+	hlist_for_each_entry(row, &b->head, node) {
 		if (n < max)
-			peercred_pin_row(&pins[n], peercred_end_row(e));
+			peercred_pin_row(&pins[n], row);
 		n++;
 	}
 	raw_spin_unlock(&b->lock);
@@ -485,15 +529,12 @@ bool peercred_pin_is_dead(const struct peercred_pin *pin)
 }
 EXPORT_SYMBOL_IF_KUNIT(peercred_pin_is_dead);
 
-static bool peercred_match_pin(const struct peercred_end *e, const void *arg)
+static bool peercred_match_pin(const struct peercred_row *row, const void *arg)
 {
 	const struct peercred_pin *pin = arg;
-	const struct peercred_row *row;
 
-	if (e->index != PEERCRED_SRV || e->sk != pin->sk[PEERCRED_SRV])
-		return false;
-	row = container_of(e, struct peercred_row, end[PEERCRED_SRV]);
-	return row->end[PEERCRED_CLI].sk == pin->sk[PEERCRED_CLI];
+	return row->sk[PEERCRED_SRV] == pin->sk[PEERCRED_SRV] &&
+	       row->sk[PEERCRED_CLI] == pin->sk[PEERCRED_CLI];
 }
 
 /* In process context, no lock held: the row @pin was taken from goes. */
@@ -502,7 +543,7 @@ void peercred_table_remove_pinned(struct peercred_table *t,
 {
 	struct peercred_row *row;
 
-	row = peercred_bucket_take(t, peercred_bucket(t, pin->sk[PEERCRED_SRV]),
+	row = peercred_bucket_take(peercred_bucket(t, pin->sk[PEERCRED_SRV]),
 				   peercred_match_pin, pin);
 	if (row)
 		peercred_row_retire(t, row, NULL);

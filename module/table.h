@@ -28,30 +28,25 @@ enum peercred_side_index {
 	PEERCRED_SIDES,
 };
 
-struct peercred_end {
-	struct hlist_node node;		/* in the bucket of sk */
-	struct sock *sk;		/* reference held while the row is */
-	u8 index;			/* PEERCRED_SRV or PEERCRED_CLI */
-};
-
 /*
  * The row owns its two socks and nothing else: a connected sock keeps its
  * sk_peer_cred and sk_peer_pid until it is destructed, so readers take
  * them from the socks, in process context, when they show the row.
+ *
+ * A row is in one bucket, its SRV sock's. The CLI sock finds it through
+ * unix_peer(), which points at the SRV sock from before any release of
+ * the CLI sock can begin (see peercred_table_release_sk()).
  */
 struct peercred_row {
-	struct peercred_end end[PEERCRED_SIDES];
+	struct hlist_node node;		/* in the bucket of sk[PEERCRED_SRV] */
+	struct sock *sk[PEERCRED_SIDES];	/* referenced while the row is */
 	unsigned long stamp;		/* jiffies at record time */
-	unsigned long flags;		/* PEERCRED_ROW_UNLINKED */
 	union {
 		struct peercred_row *next_free;	/* in the pool */
 		struct llist_node put_node;	/* waiting for a safe sock_put */
 	};
 	u8 origin;
 };
-
-/* Set once, under a bucket lock, by whoever removes the row. */
-#define PEERCRED_ROW_UNLINKED	0
 
 /*
  * What a reader keeps of a row: both socks, referenced, so the row itself
@@ -86,9 +81,10 @@ struct peercred_counters {
 };
 
 /*
- * One hash holds both ends of every row, so that a release finds its row
- * with one lookup whichever end it is. Rows come from a pool allocated at
- * load: recording never allocates, and a full pool is a counted drop.
+ * One hash of rows by their SRV sock: recording links one node, and a
+ * release unlinks one, under one bucket lock each. Rows come from a pool
+ * allocated at load: recording never allocates, and a full pool is a
+ * counted drop.
  */
 struct peercred_table {
 	struct peercred_bucket *hash;
