@@ -88,9 +88,9 @@ exiters=$!
 renice 0 -p $$ >/dev/null
 cycles=0 cycle_err='' recorded=0
 t0=$(cut -d' ' -f1 /proc/uptime)
-# Every cycle must happen with the storm still running; a cycle takes about
-# five seconds on the PREEMPT_RT debug kernel under TCG, so time is bounded
-# too, well before the storm would end.
+# Every cycle must happen with the storm still running; a cycle takes up to
+# five seconds on the PREEMPT_RT debug kernel under TCG beside another
+# guest, so time is bounded too, well before the storm would end.
 until=$(awk -v t="$t0" -v s="$STRESS_SECS" 'BEGIN { print int(t + s * 0.9) }')
 while [ $cycles -lt "$CYCLES" ] && [ "$(cut -d. -f1 /proc/uptime)" -lt "$until" ]; do
 	kill -0 $storm 2>/dev/null || { cycle_err="storm ended after $cycles cycles"; break; }
