@@ -265,9 +265,9 @@ static bool peercred_row_has(const struct peercred_row *row,
 	return row->sk[PEERCRED_SRV] == sk || row->sk[PEERCRED_CLI] == sk;
 }
 
-/* Whether @b holds a row with @a or @b2 at either end. */
+/* Whether @b holds a row with @x or @y at either end. */
 static bool peercred_bucket_has(struct peercred_bucket *b,
-				const struct sock *a, const struct sock *b2)
+				const struct sock *x, const struct sock *y)
 {
 	struct peercred_row *row;
 	bool found = false;
@@ -276,7 +276,7 @@ static bool peercred_bucket_has(struct peercred_bucket *b,
 		return false;
 	raw_spin_lock(&b->lock);
 	hlist_for_each_entry(row, &b->head, node) {
-		if (peercred_row_has(row, a) || peercred_row_has(row, b2)) {
+		if (peercred_row_has(row, x) || peercred_row_has(row, y)) {
 			found = true;
 			break;
 		}
