@@ -21,8 +21,8 @@ s=$PEERCRED_TOP/scripts
 # shellcheck source=scripts/kunit-lib.sh
 . "$PEERCRED_TOP/scripts/kunit-lib.sh"
 generic=() rt=()
-if series=$(peercred_kunit_series); then
-	generic=("$(head -n 1 <<<"$series")") rt=("$(tail -n 1 <<<"$series")-rt")
+if targets=$(peercred_torture_targets); then
+	generic=("$(head -n 1 <<<"$targets")") rt=("$(tail -n 1 <<<"$targets")")
 fi
 results='^(PASS|FAIL|SKIP) '
 {

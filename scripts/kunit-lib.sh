@@ -78,3 +78,12 @@ peercred_kunit_series() {
 	case $s in '' | *newest*) return 1 ;; esac
 	printf '%s\n' "$s"
 }
+
+# torture.sh's default targets, one a line: the oldest series' generic debug
+# kernel, then the newest's PREEMPT_RT one (6.1, 7.3-rt). Fails as
+# peercred_kunit_series does.
+peercred_torture_targets() {
+	local s
+	s=$(peercred_kunit_series) || return 1
+	printf '%s\n%s-rt\n' "$(head -n 1 <<<"$s")" "$(tail -n 1 <<<"$s")"
+}

@@ -167,18 +167,18 @@ torture_report() {
 }
 
 run() {
-	local t newest ready=()
+	local t defaults ready=()
 
 	if ((with_deps)) && ! "$PEERCRED_TOP/scripts/deps.sh"; then
 		echo "FAIL torture/deps: could not install dependencies"
 		return
 	fi
 	if ((${#targets[@]} == 0)); then
-		if ! newest=$(peercred_kunit_series | tail -n 1); then
+		if ! defaults=$(peercred_torture_targets); then
 			echo "FAIL torture/kernels: no series in scripts/kernels (run scripts/deps.sh)"
 			return
 		fi
-		targets=("$(peercred_kunit_series | head -n 1)" "$newest-rt")
+		mapfile -t targets <<<"$defaults"
 	fi
 	# The builds one after the other (kunit-kernel.sh holds one lock for
 	# every kernel build), then the guests side by side: each runs its
