@@ -34,7 +34,7 @@ static void peercred_drift_pair(struct kunit *test, const struct cred *as,
 	if (as)
 		revert_creds(old);
 	KUNIT_ASSERT_EQ(test, 0, peercred_table_record(&t, a->sk, b->sk,
-						       PEERCRED_ORIGIN_SOCKETPAIR));
+						       PEERCRED_ORIGIN_SOCKETPAIR, NULL));
 	if (peercred_kunit_conn(test, &t, a->sk, &row)) {
 		for (i = 0; i < PEERCRED_SIDES; i++)
 			KUNIT_EXPECT_STREQ(test, peercred_drift(buf, &row.side[i],
@@ -123,11 +123,40 @@ static void peercred_drift_hidden(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, peercred_drift(buf, &side, &init_pid_ns), "-");
 }
 
+/*
+ * The cred compared is the connecting thread's while that thread lives
+ * and is of the snapshot's process; a thread id now naming another
+ * process's thread, or none, falls back to the process.
+ */
+static void peercred_drift_thread(struct kunit *test)
+{
+	struct task_struct *other;
+	struct peercred_side side = {};
+
+	other = kthread_create(peercred_drift_exit_fn, NULL, "peercred-other");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(other));
+	side.pid = task_tgid(other);
+	rcu_read_lock();
+	side.tid = task_pid_nr(other);
+	KUNIT_EXPECT_PTR_EQ(test, peercred_snapshot_task(&side), other);
+	/* Our thread is not of @other's process: the process it is. */
+	side.tid = task_pid_nr(current);
+	KUNIT_EXPECT_PTR_EQ(test, peercred_snapshot_task(&side), other);
+	side.pid = task_tgid(current);
+	KUNIT_EXPECT_PTR_EQ(test, peercred_snapshot_task(&side), current);
+	side.tid = task_pid_nr(other);
+	KUNIT_EXPECT_PTR_EQ(test, peercred_snapshot_task(&side), current);
+	rcu_read_unlock();
+	wake_up_process(other);
+	kthread_stop(other);
+}
+
 static struct kunit_case peercred_drift_cases[] = {
 	KUNIT_CASE(peercred_drift_none),
 	KUNIT_CASE(peercred_drift_changed),
 	KUNIT_CASE(peercred_drift_exited),
 	KUNIT_CASE(peercred_drift_hidden),
+	KUNIT_CASE(peercred_drift_thread),
 	{}
 };
 

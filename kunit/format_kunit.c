@@ -125,7 +125,7 @@ static void peercred_format_columns(struct kunit *test)
 	peercred_kunit_pair(test, SOCK_STREAM, &a, &b);
 	revert_creds(old);
 	KUNIT_ASSERT_EQ(test, 0, peercred_table_record(&f.t, a->sk, b->sk,
-						       PEERCRED_ORIGIN_SOCKETPAIR));
+						       PEERCRED_ORIGIN_SOCKETPAIR, NULL));
 
 	peercred_format_header(&f.m);
 	peercred_fmt_show(test, &f, a->sk, peercred_format_row, ns);
@@ -181,7 +181,7 @@ static void peercred_format_detail_block(struct kunit *test)
 				 ARRAY_SIZE(groups), groups);
 	peercred_kunit_connect(test, &c, "peercred-kunit-detail", as, false);
 	KUNIT_ASSERT_EQ(test, 0, peercred_table_record(&f.t, c.client->sk, c.srv_sk,
-						       PEERCRED_ORIGIN_CONNECT));
+						       PEERCRED_ORIGIN_CONNECT, NULL));
 	peercred_fmt_show(test, &f, c.srv_sk, peercred_format_detail, ns);
 
 	/* Real and saved ids stayed the test's own (unmapped: overflow). */
@@ -225,7 +225,7 @@ static void peercred_format_odd_names(struct kunit *test)
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		peercred_kunit_connect(test, &c, cases[i].name, NULL, false);
 		KUNIT_ASSERT_EQ(test, 0, peercred_table_record(&f.t, c.client->sk, c.srv_sk,
-							       PEERCRED_ORIGIN_CONNECT));
+							       PEERCRED_ORIGIN_CONNECT, NULL));
 		f.m.count = 0;
 		peercred_fmt_show(test, &f, c.client->sk, peercred_format_row,
 				  &init_user_ns);

@@ -42,7 +42,7 @@ static void peercred_snapshot_socketpair(struct kunit *test)
 
 	KUNIT_ASSERT_EQ(test, 0, peercred_table_init(&t, 16));
 	KUNIT_ASSERT_EQ(test, 0, peercred_table_record(&t, a->sk, b->sk,
-						       PEERCRED_ORIGIN_SOCKETPAIR));
+						       PEERCRED_ORIGIN_SOCKETPAIR, NULL));
 	KUNIT_ASSERT_TRUE(test, peercred_kunit_conn(test, &t, a->sk, &row));
 	KUNIT_EXPECT_EQ(test, row.origin, PEERCRED_ORIGIN_SOCKETPAIR);
 	peercred_expect_side(test, &row.side[PEERCRED_CLI], a->sk, b->sk);
@@ -90,7 +90,7 @@ static void peercred_snapshot_connect(struct kunit *test)
 
 	KUNIT_ASSERT_EQ(test, 0, peercred_table_init(&t, 16));
 	KUNIT_ASSERT_EQ(test, 0, peercred_table_record(&t, c.client->sk, c.srv_sk,
-						       PEERCRED_ORIGIN_CONNECT));
+						       PEERCRED_ORIGIN_CONNECT, NULL));
 	KUNIT_ASSERT_TRUE(test, peercred_kunit_conn(test, &t, c.srv_sk, &row));
 	KUNIT_EXPECT_TRUE(test, peercred_table_has(&t, c.client->sk));
 	peercred_expect_side(test, &row.side[PEERCRED_CLI], c.client->sk, c.srv_sk);
@@ -120,7 +120,7 @@ static void peercred_snapshot_after_setuid(struct kunit *test)
 	peercred_kunit_connect(test, &c, "peercred-kunit-setuid", before, true);
 	KUNIT_ASSERT_EQ(test, 0, peercred_table_init(&t, 16));
 	KUNIT_ASSERT_EQ(test, 0, peercred_table_record(&t, c.client->sk, c.srv_sk,
-						       PEERCRED_ORIGIN_CONNECT));
+						       PEERCRED_ORIGIN_CONNECT, NULL));
 
 	old = override_creds(after);
 	KUNIT_EXPECT_EQ(test, __kuid_val(current_euid()), 1600U);

@@ -50,7 +50,7 @@ static void peercred_table_either_end(struct kunit *test)
 	for (end = 0; end < 2; end++) {
 		peercred_kunit_pair(test, SOCK_SEQPACKET, &a, &b);
 		KUNIT_ASSERT_EQ(test, 0, peercred_table_record(&t, a->sk, b->sk,
-							       PEERCRED_ORIGIN_SOCKETPAIR));
+							       PEERCRED_ORIGIN_SOCKETPAIR, NULL));
 		KUNIT_EXPECT_EQ(test, peercred_table_live(&t), 1UL);
 		KUNIT_EXPECT_TRUE(test, peercred_same_row(&t, a->sk, b->sk));
 
@@ -79,15 +79,15 @@ static void peercred_table_capacity(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, 0, peercred_table_init(&t, 2));
 	for (i = 0; i < 4; i++)
 		peercred_kunit_pair(test, SOCK_STREAM, &a[i], &b[i]);
-	KUNIT_EXPECT_EQ(test, 0, peercred_table_record(&t, a[0]->sk, b[0]->sk, 0));
-	KUNIT_EXPECT_EQ(test, 0, peercred_table_record(&t, a[1]->sk, b[1]->sk, 0));
-	KUNIT_EXPECT_EQ(test, -ENOSPC, peercred_table_record(&t, a[2]->sk, b[2]->sk, 0));
+	KUNIT_EXPECT_EQ(test, 0, peercred_table_record(&t, a[0]->sk, b[0]->sk, 0, NULL));
+	KUNIT_EXPECT_EQ(test, 0, peercred_table_record(&t, a[1]->sk, b[1]->sk, 0, NULL));
+	KUNIT_EXPECT_EQ(test, -ENOSPC, peercred_table_record(&t, a[2]->sk, b[2]->sk, 0, NULL));
 	KUNIT_EXPECT_EQ(test, peercred_table_live(&t), 2UL);
 	KUNIT_EXPECT_EQ(test, peercred_table_count(&t, PEERCRED_CNT_DROPPED_FULL), 1UL);
 	KUNIT_EXPECT_FALSE(test, peercred_has_row(&t, a[2]->sk));
 
 	peercred_table_release_sk(&t, b[0]->sk);
-	KUNIT_EXPECT_EQ(test, 0, peercred_table_record(&t, a[3]->sk, b[3]->sk, 0));
+	KUNIT_EXPECT_EQ(test, 0, peercred_table_record(&t, a[3]->sk, b[3]->sk, 0, NULL));
 	KUNIT_EXPECT_TRUE(test, peercred_has_row(&t, a[3]->sk));
 	KUNIT_EXPECT_EQ(test, peercred_table_live(&t), 2UL);
 
@@ -111,7 +111,7 @@ static void peercred_table_dead_end(struct kunit *test)
 
 	KUNIT_ASSERT_EQ(test, 0, peercred_table_init(&t, 16));
 	peercred_kunit_pair(test, SOCK_STREAM, &a, &b);
-	KUNIT_ASSERT_EQ(test, 0, peercred_table_record(&t, a->sk, b->sk, 0));
+	KUNIT_ASSERT_EQ(test, 0, peercred_table_record(&t, a->sk, b->sk, 0, NULL));
 	KUNIT_ASSERT_TRUE(test, peercred_table_lookup(&t, a->sk, &pin));
 	KUNIT_EXPECT_FALSE(test, peercred_pin_is_dead(&pin));
 	peercred_pin_put(&pin);
@@ -146,7 +146,7 @@ static void peercred_table_refs_balance(struct kunit *test)
 	ra = refcount_read(&a->sk->sk_refcnt);
 	rb = refcount_read(&b->sk->sk_refcnt);
 	/* Not connected: a is no unix_peer() of b's. */
-	KUNIT_ASSERT_EQ(test, 0, peercred_table_record(&t, a->sk, b->sk, 0));
+	KUNIT_ASSERT_EQ(test, 0, peercred_table_record(&t, a->sk, b->sk, 0, NULL));
 	KUNIT_EXPECT_EQ(test, refcount_read(&a->sk->sk_refcnt), ra + 1);
 	KUNIT_EXPECT_EQ(test, refcount_read(&b->sk->sk_refcnt), rb + 1);
 	peercred_table_release_sk(&t, b->sk);
@@ -175,7 +175,7 @@ static void peercred_table_rows_apart(struct kunit *test)
 	for (i = 0; i < 8; i++) {
 		peercred_kunit_pair(test, SOCK_STREAM, &a[i], &b[i]);
 		KUNIT_ASSERT_EQ(test, 0, peercred_table_record(&t, a[i]->sk, b[i]->sk,
-							       PEERCRED_ORIGIN_SOCKETPAIR));
+							       PEERCRED_ORIGIN_SOCKETPAIR, NULL));
 	}
 	for (i = 0; i < 8; i++)
 		KUNIT_EXPECT_TRUE(test, peercred_same_row(&t, a[i]->sk, b[i]->sk));
@@ -188,8 +188,8 @@ static void peercred_table_rows_apart(struct kunit *test)
 	}
 	KUNIT_EXPECT_EQ(test, peercred_table_live(&t), 4UL);
 	/* A second record of a recorded connection, either way round, is refused. */
-	KUNIT_EXPECT_EQ(test, -EEXIST, peercred_table_record(&t, a[1]->sk, b[1]->sk, 0));
-	KUNIT_EXPECT_EQ(test, -EEXIST, peercred_table_record(&t, b[1]->sk, a[1]->sk, 0));
+	KUNIT_EXPECT_EQ(test, -EEXIST, peercred_table_record(&t, a[1]->sk, b[1]->sk, 0, NULL));
+	KUNIT_EXPECT_EQ(test, -EEXIST, peercred_table_record(&t, b[1]->sk, a[1]->sk, 0, NULL));
 	peercred_table_destroy(&t);
 	for (i = 0; i < 8; i++) {
 		sock_release(a[i]);
@@ -218,7 +218,7 @@ static int peercred_stress_writer(void *arg)
 			goto err;
 		}
 		if (a->ops->socketpair(a, b) ||
-		    peercred_table_record(s->t, a->sk, b->sk, 0))
+		    peercred_table_record(s->t, a->sk, b->sk, 0, NULL))
 			s->errors++;
 		/* As the release probe would: remove before the sock dies. */
 		peercred_table_release_sk(s->t, (i & 1) ? a->sk : b->sk);

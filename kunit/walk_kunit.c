@@ -111,9 +111,9 @@ static void peercred_walk_after_probe(struct kunit *test)
 	peercred_walk_table(test, &t);
 	/* Orientations the walk would not choose, as a probe might record. */
 	KUNIT_ASSERT_EQ(test, 0, peercred_table_record(&t, c.srv_sk, c.client->sk,
-						       PEERCRED_ORIGIN_CONNECT));
+						       PEERCRED_ORIGIN_CONNECT, NULL));
 	KUNIT_ASSERT_EQ(test, 0, peercred_table_record(&t, a->sk, b->sk,
-						       PEERCRED_ORIGIN_SOCKETPAIR));
+						       PEERCRED_ORIGIN_SOCKETPAIR, NULL));
 
 	peercred_walk(&t);
 	peercred_walk(&t);
@@ -140,9 +140,9 @@ static void peercred_walk_then_probe(struct kunit *test)
 	recorded = peercred_table_count(&t, PEERCRED_CNT_RECORDED);
 
 	KUNIT_EXPECT_EQ(test, -EEXIST, peercred_table_record(&t, c.client->sk, c.srv_sk,
-							     PEERCRED_ORIGIN_CONNECT));
+							     PEERCRED_ORIGIN_CONNECT, NULL));
 	KUNIT_EXPECT_EQ(test, -EEXIST, peercred_table_record(&t, c.srv_sk, c.client->sk,
-							     PEERCRED_ORIGIN_CONNECT));
+							     PEERCRED_ORIGIN_CONNECT, NULL));
 	KUNIT_EXPECT_EQ(test, peercred_table_count(&t, PEERCRED_CNT_RECORDED), recorded);
 	peercred_walk_expect(test, &t, c.srv_sk, c.client->sk,
 			     PEERCRED_ORIGIN_PREEXISTING);

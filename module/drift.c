@@ -5,7 +5,8 @@
  * and then dropped to a user still reads as root to its peer; this says so.
  *
  *   c  its euid, egid or supplementary groups are no longer the snapshot's
- *      (what SO_PEERCRED/SO_PEERGROUPS report is stale)
+ *      (what SO_PEERCRED/SO_PEERGROUPS report is stale); "its" is the
+ *      thread's that connected, see peercred_snapshot_task()
  *   x  it has exited
  *   h  its pid is not visible in the reader's pid namespace (pid shows 0)
  */
@@ -43,10 +44,30 @@ static bool peercred_ids_equal(const struct cred *a, const struct cred *b)
 }
 
 /*
+ * The task whose cred the snapshot is: the thread that connected, while it
+ * lives (a thread may hold creds of its own: setresuid() as a raw syscall
+ * changes only the caller's). Its id is checked to still name a thread of
+ * the snapshot's process, since ids are reused. Where that thread is gone
+ * or not known (a listener's snapshot, taken at listen(); a connection
+ * from before load), the process's leader. Under rcu_read_lock().
+ */
+struct task_struct *peercred_snapshot_task(const struct peercred_side *side)
+{
+	struct task_struct *task;
+
+	if (side->tid) {
+		task = pid_task(find_pid_ns(side->tid, &init_pid_ns), PIDTYPE_PID);
+		if (task && task_tgid(task) == side->pid)
+			return task;
+	}
+	return pid_task(side->pid, PIDTYPE_TGID);
+}
+EXPORT_SYMBOL_IF_KUNIT(peercred_snapshot_task);
+
+/*
  * Letters for @side into @buf (PEERCRED_DRIFT_LEN bytes), "-" for none,
- * given the task its pid names now (NULL: none; under rcu_read_lock())
- * and whether the reader's pid namespace sees that pid. The snapshot's pid
- * is the thread group's, and so is the cred compared here: the leader's.
+ * given peercred_snapshot_task() (NULL: none; under rcu_read_lock()) and
+ * whether the reader's pid namespace sees the snapshot's pid.
  */
 const char *peercred_drift_of(char *buf, const struct peercred_side *side,
 			      struct task_struct *task, bool visible)
@@ -74,7 +95,7 @@ const char *peercred_drift(char *buf, const struct peercred_side *side,
 	const char *letters;
 
 	rcu_read_lock();
-	letters = peercred_drift_of(buf, side, pid_task(side->pid, PIDTYPE_TGID),
+	letters = peercred_drift_of(buf, side, peercred_snapshot_task(side),
 				    pid_nr_ns(side->pid, pns));
 	rcu_read_unlock();
 	return letters;

@@ -71,11 +71,18 @@ static void peercred_now(struct peercred_now *now,
 	struct task_struct *task;
 
 	now->nr = pid_nr_ns(side->pid, pns);
+	if (side->hidden) {
+		now->shown_comm = "-";
+		now->shown_drift = "-";
+		return;
+	}
 	rcu_read_lock();
 	task = pid_task(side->pid, PIDTYPE_TGID);
 	if (task)
 		strscpy(comm, task->comm, sizeof(comm));
-	now->shown_drift = peercred_drift_of(now->drift, side, task, now->nr);
+	now->shown_drift = peercred_drift_of(now->drift, side,
+					     peercred_snapshot_task(side),
+					     now->nr);
 	rcu_read_unlock();
 	now->shown_comm = peercred_comm_escape(now->comm, sizeof(now->comm), comm);
 }
@@ -199,31 +206,47 @@ void peercred_format_row(struct seq_file *m, const struct peercred_conn *row,
 }
 EXPORT_SYMBOL_IF_KUNIT(peercred_format_row);
 
+/*
+ * The snapshot's ids, as /proc/PID/status spells them. For an end the
+ * reader may not see, only what SO_PEERCRED and SO_PEERGROUPS would give
+ * it: the effective ids and the groups; the rest is "-".
+ */
 static void peercred_format_cred(struct seq_file *m, const char *who,
-				 const struct cred *cred,
+				 const struct peercred_side *side,
 				 struct user_namespace *uns)
 {
+	const struct cred *cred = side->cred;
 	const struct group_info *gi;
 	int i;
 
 	if (!cred)
 		return;
-	seq_printf(m, "%s_uid:\t%u\t%u\t%u\t%u\n", who,
-		   from_kuid_munged(uns, cred->uid),
-		   from_kuid_munged(uns, cred->euid),
-		   from_kuid_munged(uns, cred->suid),
-		   from_kuid_munged(uns, cred->fsuid));
-	seq_printf(m, "%s_gid:\t%u\t%u\t%u\t%u\n", who,
-		   from_kgid_munged(uns, cred->gid),
-		   from_kgid_munged(uns, cred->egid),
-		   from_kgid_munged(uns, cred->sgid),
-		   from_kgid_munged(uns, cred->fsgid));
+	if (side->hidden) {
+		seq_printf(m, "%s_uid:\t-\t%u\t-\t-\n%s_gid:\t-\t%u\t-\t-\n",
+			   who, from_kuid_munged(uns, cred->euid),
+			   who, from_kgid_munged(uns, cred->egid));
+	} else {
+		seq_printf(m, "%s_uid:\t%u\t%u\t%u\t%u\n", who,
+			   from_kuid_munged(uns, cred->uid),
+			   from_kuid_munged(uns, cred->euid),
+			   from_kuid_munged(uns, cred->suid),
+			   from_kuid_munged(uns, cred->fsuid));
+		seq_printf(m, "%s_gid:\t%u\t%u\t%u\t%u\n", who,
+			   from_kgid_munged(uns, cred->gid),
+			   from_kgid_munged(uns, cred->egid),
+			   from_kgid_munged(uns, cred->sgid),
+			   from_kgid_munged(uns, cred->fsgid));
+	}
 	seq_printf(m, "%s_groups:\t", who);
 	gi = cred->group_info;
 	for (i = 0; i < gi->ngroups; i++)
 		seq_printf(m, "%s%u", i ? " " : "",
 			   from_kgid_munged(uns, gi->gid[i]));
 	seq_putc(m, '\n');
+	if (side->hidden) {
+		seq_printf(m, "%s_cap_eff:\t-\n%s_cap_prm:\t-\n", who, who);
+		return;
+	}
 	seq_printf(m, "%s_cap_eff:\t%016llx\n", who,
 		   peercred_cap_u64(cred->cap_effective));
 	seq_printf(m, "%s_cap_prm:\t%016llx\n", who,
@@ -254,7 +277,7 @@ void peercred_format_detail(struct seq_file *m, const struct peercred_conn *row,
 		seq_printf(m, "%s_ino:\t%llu\n%s_pid:\t%d\n%s_comm:\t%s\n%s_drift:\t%s\n",
 			   who[i], peercred_sock_ino(side->sk), who[i], now.nr,
 			   who[i], now.shown_comm, who[i], now.shown_drift);
-		peercred_format_cred(m, who[i], side->cred, uns);
+		peercred_format_cred(m, who[i], side, uns);
 	}
 	seq_putc(m, '\n');
 }

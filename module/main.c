@@ -27,14 +27,23 @@ EXPORT_SYMBOL_IF_KUNIT(peercred_live_table);
 
 static int __init peercred_init(void)
 {
+	unsigned int user_rows;
 	int err;
 
+	err = peercred_user_rows_of(peercred_max_rows, peercred_user_rows,
+				    &user_rows);
+	if (err) {
+		pr_err("user_rows=%u refused: more than max_rows=%u\n",
+		       peercred_user_rows, peercred_max_rows);
+		return err;
+	}
 	err = peercred_table_init(&peercred_table, peercred_max_rows);
 	if (err) {
 		pr_err("cannot allocate the table for max_rows=%u (%zu bytes a row)\n",
 		       peercred_max_rows, sizeof(struct peercred_row));
 		return err;
 	}
+	peercred_shares_set(&peercred_table.shares, peercred_max_rows, user_rows);
 	err = peercred_probes_register(&peercred_table);
 	if (err)
 		goto err_table;
@@ -47,7 +56,8 @@ static int __init peercred_init(void)
 		pr_info("no kprobes: a test build, nothing feeds the table\n");
 	else if (!peercred_probes_fire())
 		pr_warn("the probes are registered but do not fire (is sysctl kernel.ftrace_enabled 0?): new connections are not recorded\n");
-	pr_info("tracking AF_UNIX connections (max_rows=%u)\n", peercred_max_rows);
+	pr_info("tracking AF_UNIX connections (max_rows=%u, user_rows=%u)\n",
+		peercred_max_rows, user_rows);
 	return 0;
 
 err_probes:

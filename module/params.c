@@ -12,6 +12,7 @@
 #include "peercred.h"
 
 unsigned int peercred_max_rows = PEERCRED_MAX_ROWS_DEFAULT;
+unsigned int peercred_user_rows;
 
 int peercred_max_rows_parse(const char *val, unsigned int *out)
 {
@@ -23,6 +24,32 @@ int peercred_max_rows_parse(const char *val, unsigned int *out)
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(peercred_max_rows_parse);
+
+/* 0 asks for the default share; checked against max_rows at load. */
+int peercred_user_rows_parse(const char *val, unsigned int *out)
+{
+	unsigned int n;
+
+	if (kstrtouint(val, 0, &n) || n > PEERCRED_MAX_ROWS_LIMIT)
+		return -EINVAL;
+	*out = n;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(peercred_user_rows_parse);
+
+/*
+ * The rows each user may hold: @user_rows, or an eighth of the table by
+ * default, so that one user leaves the others most of it.
+ */
+int peercred_user_rows_of(unsigned int max_rows, unsigned int user_rows,
+			  unsigned int *out)
+{
+	if (user_rows > max_rows)
+		return -EINVAL;
+	*out = user_rows ?: max(max_rows / 8, 1U);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(peercred_user_rows_of);
 
 static int peercred_max_rows_set(const char *val, const struct kernel_param *kp)
 {
@@ -43,3 +70,22 @@ static const struct kernel_param_ops peercred_max_rows_ops = {
 module_param_cb(max_rows, &peercred_max_rows_ops, &peercred_max_rows, 0444);
 MODULE_PARM_DESC(max_rows,
 		 "Most connections tracked at once; more are counted as dropped (1..4194304, default 65536)");
+
+static int peercred_user_rows_set(const char *val, const struct kernel_param *kp)
+{
+	int err = peercred_user_rows_parse(val, kp->arg);
+
+	if (err)
+		pr_err("user_rows=%s refused: expected a whole number from 0 to %u\n",
+		       val, PEERCRED_MAX_ROWS_LIMIT);
+	return err;
+}
+
+static const struct kernel_param_ops peercred_user_rows_ops = {
+	.set = peercred_user_rows_set,
+	.get = param_get_uint,
+};
+
+module_param_cb(user_rows, &peercred_user_rows_ops, &peercred_user_rows, 0444);
+MODULE_PARM_DESC(user_rows,
+		 "Most rows one user's connections may hold; admins are not limited, and as many rows are kept for them (0..max_rows, default 0: max_rows/8)");

@@ -24,7 +24,11 @@ static inline bool peercred_tracked_type(const struct sock *sk)
 #define PEERCRED_MAX_ROWS_DEFAULT	65536U
 #define PEERCRED_MAX_ROWS_LIMIT		4194304U
 extern unsigned int peercred_max_rows;
+extern unsigned int peercred_user_rows;
 int peercred_max_rows_parse(const char *val, unsigned int *out);
+int peercred_user_rows_parse(const char *val, unsigned int *out);
+int peercred_user_rows_of(unsigned int max_rows, unsigned int user_rows,
+			  unsigned int *out);
 
 /* format.c: one row as text, for a reader in (uns, pns) */
 void peercred_format_header(struct seq_file *m);
@@ -36,6 +40,7 @@ void peercred_format_detail(struct seq_file *m, const struct peercred_conn *row,
 
 /* drift.c: what changed since the snapshot, as letters for a reader */
 #define PEERCRED_DRIFT_LEN	4
+struct task_struct *peercred_snapshot_task(const struct peercred_side *side);
 const char *peercred_drift_of(char *buf, const struct peercred_side *side,
 			      struct task_struct *task, bool visible);
 const char *peercred_drift(char *buf, const struct peercred_side *side,

@@ -17,10 +17,12 @@
  * behind peercred_probes_register(), and nothing else.
  */
 
+#include <linux/cred.h>
 #include <linux/kprobes.h>
 #include <linux/mutex.h>
 #include <linux/net.h>
 #include <linux/ptrace.h>
+#include <linux/sched.h>
 #include <linux/seq_file.h>
 #include <net/af_unix.h>
 #include <net/net_namespace.h>
@@ -45,12 +47,15 @@ static DEFINE_MUTEX(peercred_canary_lock);
 static void peercred_probe_record(struct sock *cli, struct sock *srv,
 				  enum peercred_origin origin)
 {
+	struct peercred_maker who = {
+		.cred = current_cred(), .tid = task_pid_nr(current),
+	};
 	struct peercred_table *t = peercred_probe_table;
 
 	if (peercred_table_walked(t))
-		peercred_table_record_new(t, cli, srv, origin);
+		peercred_table_record_new(t, cli, srv, origin, &who);
 	else
-		peercred_table_record(t, cli, srv, origin);
+		peercred_table_record(t, cli, srv, origin, &who);
 }
 
 /* security_unix_stream_connect(sk, other, newsk): stream and seqpacket. */

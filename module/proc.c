@@ -21,6 +21,9 @@
 #include <linux/pid_namespace.h>
 #include <linux/proc_fs.h>
 #include <linux/sched.h>
+#include <linux/sched/coredump.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
 #include <linux/seq_file.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
@@ -56,6 +59,9 @@ static struct peercred_table *peercred_seq_table(struct seq_file *m)
 struct peercred_seq_state {
 	bool all;
 	bool net_admin;
+	bool ptrace_all;
+	enum proc_hidepid hide_pid;	/* of the proc mount opened through */
+	kgid_t pid_gid;
 	kuid_t euid;
 	struct net *net;
 	struct pid_namespace *pns;
@@ -90,6 +96,9 @@ static int peercred_seq_open(struct file *file,
 	st->pns = get_pid_ns(task_active_pid_ns(current));
 	st->all = file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN);
 	st->net_admin = file_ns_capable(file, st->net->user_ns, CAP_SYS_ADMIN);
+	st->ptrace_all = file_ns_capable(file, &init_user_ns, CAP_SYS_PTRACE);
+	st->hide_pid = proc_sb_info(file_inode(file)->i_sb)->hide_pid;
+	st->pid_gid = proc_sb_info(file_inode(file)->i_sb)->pid_gid;
 	st->euid = file->f_cred->euid;
 	return 0;
 }
@@ -163,21 +172,78 @@ static void peercred_seq_stop(struct seq_file *m, void *v)
 {
 }
 
+/*
+ * Decided on the pinned socks before any snapshot is taken: a reader who
+ * may see few rows of a large table costs the others little.
+ */
 static bool peercred_seq_visible(const struct peercred_seq_state *st,
-				 const struct peercred_conn *c)
+				 const struct peercred_pin *pin)
 {
-	int i;
-
 	if (st->all)
 		return true;
-	if (!net_eq(sock_net(c->side[PEERCRED_SRV].sk), st->net))
+	if (!net_eq(sock_net(pin->sk[PEERCRED_SRV]), st->net))
 		return false;
 	if (st->net_admin)
 		return true;
-	for (i = 0; i < PEERCRED_SIDES; i++)
-		if (uid_eq(c->side[i].cred->euid, st->euid))
-			return true;
-	return false;
+	/* Each end's identity is held by the other's sock: either will do. */
+	return peercred_snapshot_euid_is(pin->sk[PEERCRED_SRV], st->euid) ||
+	       peercred_snapshot_euid_is(pin->sk[PEERCRED_CLI], st->euid);
+}
+
+/*
+ * What ptrace_may_access(PTRACE_MODE_READ_FSCREDS) would say, which
+ * modules cannot call: the reader's fs ids are all of the task's ids, and
+ * the task is dumpable. It errs on the side of hiding (no LSM, no
+ * CAP_SYS_PTRACE short of the initial namespace's).
+ */
+static bool peercred_seq_may_read(const struct peercred_seq_state *st,
+				  struct task_struct *task)
+{
+	const struct cred *me = current_cred(), *tcred;
+	bool ok;
+
+	if (st->ptrace_all || same_thread_group(task, current))
+		return true;
+	rcu_read_lock();
+	tcred = __task_cred(task);
+	ok = uid_eq(me->fsuid, tcred->uid) && uid_eq(me->fsuid, tcred->euid) &&
+	     uid_eq(me->fsuid, tcred->suid) && gid_eq(me->fsgid, tcred->gid) &&
+	     gid_eq(me->fsgid, tcred->egid) && gid_eq(me->fsgid, tcred->sgid);
+	rcu_read_unlock();
+	task_lock(task);
+	ok = ok && task->mm && get_dumpable(task->mm) == SUID_DUMP_USER;
+	task_unlock(task);
+	return ok;
+}
+
+/*
+ * Whether the reader may learn more of @side's process than SO_PEERCRED
+ * tells (its name, caps, real/saved/fs ids, drift): as much as
+ * /proc/PID/status would show it, through the proc mount the file was
+ * opened from. So its pid must be in the reader's pid namespace, and that
+ * mount's hidepid= must let the reader see it (as proc's own
+ * has_pid_permissions() decides). Admins see it all.
+ */
+static bool peercred_seq_sees(const struct peercred_seq_state *st,
+			      const struct peercred_side *side)
+{
+	struct task_struct *task;
+	bool sees;
+
+	if (st->all)
+		return true;
+	if (!pid_nr_ns(side->pid, st->pns))
+		return false;
+	if (st->hide_pid == HIDEPID_OFF)
+		return true;
+	if (st->hide_pid != HIDEPID_NOT_PTRACEABLE && in_group_p(st->pid_gid))
+		return true;
+	task = get_pid_task(side->pid, PIDTYPE_TGID);
+	if (!task)
+		return false;
+	sees = peercred_seq_may_read(st, task);
+	put_task_struct(task);
+	return sees;
 }
 
 /*
@@ -198,10 +264,11 @@ static int peercred_seq_format(struct seq_file *m, struct peercred_pin *pin,
 		peercred_table_remove_pinned(peercred_seq_table(m), pin);
 		return 0;
 	}
-	if (peercred_conn_get(&c, pin))
+	if (!peercred_seq_visible(st, pin) || peercred_conn_get(&c, pin))
 		return 0;
-	if (peercred_seq_visible(st, &c))
-		format(m, &c, seq_user_ns(m), st->pns);
+	c.side[PEERCRED_SRV].hidden = !peercred_seq_sees(st, &c.side[PEERCRED_SRV]);
+	c.side[PEERCRED_CLI].hidden = !peercred_seq_sees(st, &c.side[PEERCRED_CLI]);
+	format(m, &c, seq_user_ns(m), st->pns);
 	peercred_conn_put(&c);
 	return 0;
 }
@@ -265,17 +332,38 @@ static int peercred_stats_show(struct seq_file *m, void *v)
 {
 	struct peercred_table *t = m->private;
 	unsigned long full = peercred_table_count(t, PEERCRED_CNT_DROPPED_FULL);
+	unsigned long share = peercred_table_count(t, PEERCRED_CNT_DROPPED_SHARE);
 
-	seq_printf(m, "live %lu\nmax_rows %u\nrecorded %lu\nremoved %lu\ndropped %lu\n",
-		   peercred_table_live(t), t->max_rows,
+	seq_printf(m, "live %lu\nmax_rows %u\nuser_rows %u\nadmin_reserve %u\n",
+		   peercred_table_live(t), t->max_rows, t->shares.per_user,
+		   t->shares.reserve);
+	seq_printf(m, "recorded %lu\nremoved %lu\ndropped %lu\n",
 		   peercred_table_count(t, PEERCRED_CNT_RECORDED),
-		   peercred_table_count(t, PEERCRED_CNT_REMOVED), full);
-	seq_printf(m, "dropped_full %lu\ndeferred_puts %lu\nrow_bytes %zu\nmemory_bytes %zu\n",
-		   full, peercred_table_count(t, PEERCRED_CNT_DEFERRED_PUTS),
+		   peercred_table_count(t, PEERCRED_CNT_REMOVED), full + share);
+	seq_printf(m, "dropped_full %lu\ndropped_share %lu\ndeferred_puts %lu\nrow_bytes %zu\nmemory_bytes %zu\n",
+		   full, share, peercred_table_count(t, PEERCRED_CNT_DEFERRED_PUTS),
 		   sizeof(struct peercred_row), peercred_table_memory(t));
 	peercred_probes_show(m);
 	return 0;
 }
+
+/*
+ * The counters are the whole machine's, every netns's: only for admins
+ * (CAP_SYS_ADMIN in the initial user namespace), as the opener is.
+ */
+static int peercred_stats_open(struct inode *inode, struct file *file)
+{
+	if (!file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN))
+		return -EPERM;
+	return single_open(file, peercred_stats_show, pde_data(inode));
+}
+
+static const struct proc_ops peercred_stats_proc_ops = {
+	.proc_open = peercred_stats_open,
+	.proc_read = seq_read,
+	.proc_lseek = seq_lseek,
+	.proc_release = single_release,
+};
 
 static struct proc_dir_entry *peercred_proc_table;
 static struct proc_dir_entry *peercred_proc_detail;
@@ -291,8 +379,8 @@ int peercred_proc_init(struct peercred_table *t)
 						&peercred_detail_proc_ops, t);
 	if (!peercred_proc_detail)
 		goto err_table;
-	peercred_proc_stats = proc_create_single_data("peercred_stats", 0444, NULL,
-						      peercred_stats_show, t);
+	peercred_proc_stats = proc_create_data("peercred_stats", 0400, NULL,
+					       &peercred_stats_proc_ops, t);
 	if (!peercred_proc_stats)
 		goto err_detail;
 	return 0;

@@ -24,6 +24,7 @@ static void peercred_side_get(struct peercred_side *side, struct sock *sk,
 			      struct sock *holder)
 {
 	side->sk = sk;
+	side->hidden = false;
 	spin_lock(&holder->sk_peer_lock);
 	side->cred = get_cred(holder->sk_peer_cred);
 	side->pid = get_pid(holder->sk_peer_pid);
@@ -36,6 +37,29 @@ static void peercred_side_put(struct peercred_side *side)
 	put_pid(side->pid);
 	side->cred = NULL;
 	side->pid = NULL;
+}
+
+/* The snapshot @sk holds of its peer's cred, referenced; NULL if none. */
+const struct cred *peercred_snapshot_cred(struct sock *sk)
+{
+	const struct cred *cred;
+
+	spin_lock(&sk->sk_peer_lock);
+	cred = get_cred(sk->sk_peer_cred);
+	spin_unlock(&sk->sk_peer_lock);
+	return cred;
+}
+EXPORT_SYMBOL_IF_KUNIT(peercred_snapshot_cred);
+
+/* Whether the snapshot @sk holds is of @euid: no reference taken. */
+bool peercred_snapshot_euid_is(struct sock *sk, kuid_t euid)
+{
+	bool is;
+
+	spin_lock(&sk->sk_peer_lock);
+	is = sk->sk_peer_cred && uid_eq(sk->sk_peer_cred->euid, euid);
+	spin_unlock(&sk->sk_peer_lock);
+	return is;
 }
 
 /* Whether @sk holds a snapshot of its peer yet. */
@@ -66,6 +90,10 @@ int peercred_conn_get(struct peercred_conn *c, const struct peercred_pin *pin)
 	peercred_side_get(&c->side[PEERCRED_CLI], cli, srv);
 	c->stamp = pin->stamp;
 	c->origin = pin->origin;
+	/* The maker's cred is the CLI end's snapshot; socketpair(): both. */
+	c->side[PEERCRED_CLI].tid = pin->tid;
+	c->side[PEERCRED_SRV].tid =
+		pin->origin == PEERCRED_ORIGIN_SOCKETPAIR ? pin->tid : 0;
 	if (!c->side[PEERCRED_SRV].cred || !c->side[PEERCRED_CLI].cred) {
 		peercred_conn_put(c);
 		return -EAGAIN;

@@ -2,6 +2,8 @@
 #ifndef PEERCRED_SNAPSHOT_H
 #define PEERCRED_SNAPSHOT_H
 
+#include <linux/uidgid.h>
+
 #include "table.h"
 
 struct cred;
@@ -13,6 +15,8 @@ struct peercred_side {
 	struct sock *sk;
 	const struct cred *cred;	/* referenced, or NULL */
 	struct pid *pid;		/* referenced, or NULL */
+	pid_t tid;			/* the thread whose cred it is; 0: unknown */
+	bool hidden;			/* its process is not the reader's to see */
 };
 
 /* A pinned row with both ends' snapshots taken, for one show(). */
@@ -23,6 +27,8 @@ struct peercred_conn {
 };
 
 bool peercred_snapshot_held(struct sock *sk);
+const struct cred *peercred_snapshot_cred(struct sock *sk);
+bool peercred_snapshot_euid_is(struct sock *sk, kuid_t euid);
 int peercred_conn_get(struct peercred_conn *c, const struct peercred_pin *pin);
 void peercred_conn_put(struct peercred_conn *c);
 

@@ -5,8 +5,8 @@
  * paths run in probe context, with preemption disabled, on PREEMPT_RT too,
  * so they take only raw spinlocks and never allocate:
  *  - bucket and pool locks guard a handful of pointer updates each;
- *  - the only other work is sock_hold()/sock_put() (atomics) and per-CPU
- *    counters;
+ *  - the only other work is sock_hold()/sock_put() and the user's share
+ *    (atomics), and per-CPU counters;
  *  - a sock_put() that might be a sock's last (its destructor takes
  *    sleeping locks on RT) is handed to a work item instead.
  *
@@ -63,17 +63,22 @@ size_t peercred_table_memory(const struct peercred_table *t)
 {
 	return (size_t)t->max_rows * sizeof(*t->rows) +
 	       (size_t)peercred_table_buckets(t) * sizeof(*t->hash) +
+	       PEERCRED_SHARE_SLOTS * sizeof(*t->shares.slot) +
 	       (size_t)num_possible_cpus() * sizeof(struct peercred_counters);
 }
 
-static struct peercred_row *peercred_pool_get(struct peercred_table *t)
+/* A free row, unless no more than @keep are left. */
+static struct peercred_row *peercred_pool_get(struct peercred_table *t,
+					      unsigned int keep)
 {
-	struct peercred_row *row;
+	struct peercred_row *row = NULL;
 
 	raw_spin_lock(&t->free_lock);
-	row = t->free;
-	if (row)
+	if (t->nfree > keep) {
+		row = t->free;
 		t->free = row->next_free;
+		t->nfree--;
+	}
 	raw_spin_unlock(&t->free_lock);
 	return row;
 }
@@ -83,6 +88,7 @@ static void peercred_pool_put(struct peercred_table *t, struct peercred_row *row
 	raw_spin_lock(&t->free_lock);
 	row->next_free = t->free;
 	t->free = row;
+	t->nfree++;
 	raw_spin_unlock(&t->free_lock);
 }
 
@@ -119,6 +125,7 @@ static void peercred_row_retire(struct peercred_table *t,
 	int i;
 
 	peercred_count(t, PEERCRED_CNT_REMOVED);
+	peercred_share_uncharge(&t->shares, row->share);
 	for (i = 0; i < PEERCRED_SIDES; i++) {
 		struct sock *sk = row->sk[i];
 
@@ -167,11 +174,16 @@ int peercred_table_init(struct peercred_table *t, unsigned int max_rows)
 	for (i = 0; i + 1 < max_rows; i++)
 		t->rows[i].next_free = &t->rows[i + 1];
 	t->free = t->rows;
+	t->nfree = max_rows;
 	t->cnt = alloc_percpu(struct peercred_counters);
 	if (!t->cnt)
 		goto err_rows;
+	if (peercred_shares_init(&t->shares, max_rows))
+		goto err_cnt;
 	return 0;
 
+err_cnt:
+	free_percpu(t->cnt);
 err_rows:
 	vfree(t->rows);
 err_hash:
@@ -224,6 +236,7 @@ void peercred_table_destroy(struct peercred_table *t)
 		cond_resched();
 	}
 	flush_work(&t->put_work);
+	peercred_shares_destroy(&t->shares);
 	free_percpu(t->cnt);
 	vfree(t->rows);
 	kvfree(t->hash);
@@ -231,19 +244,46 @@ void peercred_table_destroy(struct peercred_table *t)
 EXPORT_SYMBOL_IF_KUNIT(peercred_table_destroy);
 
 /*
+ * A free row for @who, charged to its user: users get neither admins'
+ * reserve nor more than their share.
+ */
+static struct peercred_row *peercred_row_get(struct peercred_table *t,
+					     const struct peercred_maker *who)
+{
+	bool exempt = !who || peercred_share_exempt(who->cred);
+	struct peercred_row *row;
+	int share = PEERCRED_SHARE_NONE;
+
+	row = peercred_pool_get(t, exempt ? 0 : t->shares.reserve);
+	if (!row) {
+		peercred_count(t, PEERCRED_CNT_DROPPED_FULL);
+		return ERR_PTR(-ENOSPC);
+	}
+	if (!exempt)
+		share = peercred_share_charge(&t->shares, who->cred);
+	if (share < 0) {
+		peercred_pool_put(t, row);
+		peercred_count(t, PEERCRED_CNT_DROPPED_SHARE);
+		return ERR_PTR(share);
+	}
+	row->share = share;
+	row->tid = who ? who->tid : 0;
+	return row;
+}
+
+/*
  * For a connection the walk cannot have recorded (see
  * peercred_table_walked()): the probes' hot path, with no lookup.
  */
 int peercred_table_record_new(struct peercred_table *t, struct sock *cli,
-			      struct sock *srv, enum peercred_origin origin)
+			      struct sock *srv, enum peercred_origin origin,
+			      const struct peercred_maker *who)
 {
-	struct peercred_row *row = peercred_pool_get(t);
+	struct peercred_row *row = peercred_row_get(t, who);
 	struct peercred_bucket *b;
 
-	if (!row) {
-		peercred_count(t, PEERCRED_CNT_DROPPED_FULL);
-		return -ENOSPC;
-	}
+	if (IS_ERR(row))
+		return PTR_ERR(row);
 	b = peercred_bucket(t, srv);
 	row->stamp = jiffies;
 	row->origin = origin;
@@ -303,12 +343,13 @@ EXPORT_SYMBOL_IF_KUNIT(peercred_table_has);
  * SRV, is in the bucket of @cli or of @srv.
  */
 static int peercred_record_checked(struct peercred_table *t, struct sock *cli,
-				   struct sock *srv, enum peercred_origin origin)
+				   struct sock *srv, enum peercred_origin origin,
+				   const struct peercred_maker *who)
 {
 	if (peercred_bucket_has(peercred_bucket(t, srv), cli, srv) ||
 	    peercred_bucket_has(peercred_bucket(t, cli), cli, srv))
 		return -EEXIST;
-	return peercred_table_record_new(t, cli, srv, origin);
+	return peercred_table_record_new(t, cli, srv, origin, who);
 }
 
 /*
@@ -318,7 +359,8 @@ static int peercred_record_checked(struct peercred_table *t, struct sock *cli,
  * again: the walk and a probe can both meet one connection.
  */
 int peercred_table_record(struct peercred_table *t, struct sock *cli,
-			  struct sock *srv, enum peercred_origin origin)
+			  struct sock *srv, enum peercred_origin origin,
+			  const struct peercred_maker *who)
 {
 	int err;
 
@@ -326,10 +368,10 @@ int peercred_table_record(struct peercred_table *t, struct sock *cli,
 	rcu_read_lock();
 	if (READ_ONCE(t->walking)) {
 		raw_spin_lock(&t->walk_lock);
-		err = peercred_record_checked(t, cli, srv, origin);
+		err = peercred_record_checked(t, cli, srv, origin, who);
 		raw_spin_unlock(&t->walk_lock);
 	} else {
-		err = peercred_record_checked(t, cli, srv, origin);
+		err = peercred_record_checked(t, cli, srv, origin, who);
 	}
 	rcu_read_unlock();
 	return err;
@@ -448,6 +490,7 @@ static void peercred_pin_row(struct peercred_pin *pin,
 	}
 	pin->stamp = row->stamp;
 	pin->origin = row->origin;
+	pin->tid = row->tid;
 }
 
 void peercred_pin_put(struct peercred_pin *pin)
@@ -567,8 +610,9 @@ int peercred_pins_fill(struct peercred_table *t, unsigned int bucket,
 		if (n <= p->cap)
 			return 0;
 		peercred_pins_drop(p);
+		/* The reader's to pay for, as its own memory. */
 		bigger = kvmalloc_array(roundup_pow_of_two(n), sizeof(*bigger),
-					GFP_KERNEL);
+					GFP_KERNEL_ACCOUNT);
 		if (!bigger)
 			return -ENOMEM;
 		kvfree(p->pin);

@@ -9,6 +9,9 @@
 #include <linux/types.h>
 #include <linux/workqueue.h>
 
+#include "share.h"
+
+struct cred;
 struct sock;
 
 enum peercred_origin {
@@ -46,6 +49,8 @@ struct peercred_row {
 		struct llist_node put_node;	/* waiting for a safe sock_put */
 	};
 	u8 origin;
+	u16 share;			/* the slot charged for it */
+	pid_t tid;			/* see struct peercred_maker */
 };
 
 /*
@@ -56,6 +61,18 @@ struct peercred_pin {
 	struct sock *sk[PEERCRED_SIDES];
 	unsigned long stamp;
 	u8 origin;
+	pid_t tid;
+};
+
+/*
+ * Who made a connection: the user charged for its row, and the thread
+ * whose cred the CLI end's snapshot is (both ends', for socketpair()), by
+ * its id in the initial pid namespace; 0 where that is not known (the
+ * load-time walk). A NULL maker is the kernel's: charged to nobody.
+ */
+struct peercred_maker {
+	const struct cred *cred;
+	pid_t tid;
 };
 
 /*
@@ -71,7 +88,8 @@ struct peercred_bucket {
 enum peercred_counter {
 	PEERCRED_CNT_RECORDED,
 	PEERCRED_CNT_REMOVED,
-	PEERCRED_CNT_DROPPED_FULL,
+	PEERCRED_CNT_DROPPED_FULL,	/* no free row (users: none but the reserve) */
+	PEERCRED_CNT_DROPPED_SHARE,	/* the user holds its whole share */
 	PEERCRED_CNT_DEFERRED_PUTS,
 	PEERCRED_CNT_NR,
 };
@@ -83,8 +101,8 @@ struct peercred_counters {
 /*
  * One hash of rows by their SRV sock: recording links one node, and a
  * release unlinks one, under one bucket lock each. Rows come from a pool
- * allocated at load: recording never allocates, and a full pool is a
- * counted drop.
+ * allocated at load: recording never allocates, and a full pool, or a
+ * user's full share (share.c), is a counted drop.
  */
 struct peercred_table {
 	struct peercred_bucket *hash;
@@ -92,7 +110,9 @@ struct peercred_table {
 	unsigned int max_rows;
 	struct peercred_row *rows;	/* the pool's memory */
 	struct peercred_row *free;	/* under free_lock */
+	unsigned int nfree;		/* under free_lock */
 	raw_spinlock_t free_lock;
+	struct peercred_shares shares;
 	struct peercred_counters __percpu *cnt;
 	/* Rows whose last sock_put may free a sock: done in process context. */
 	struct llist_head put_list;
@@ -110,9 +130,11 @@ int peercred_table_init(struct peercred_table *t, unsigned int max_rows);
 void peercred_table_destroy(struct peercred_table *t);
 
 int peercred_table_record(struct peercred_table *t, struct sock *cli,
-			  struct sock *srv, enum peercred_origin origin);
+			  struct sock *srv, enum peercred_origin origin,
+			  const struct peercred_maker *who);
 int peercred_table_record_new(struct peercred_table *t, struct sock *cli,
-			      struct sock *srv, enum peercred_origin origin);
+			      struct sock *srv, enum peercred_origin origin,
+			      const struct peercred_maker *who);
 void peercred_table_walk_begin(struct peercred_table *t);
 void peercred_table_walk_end(struct peercred_table *t);
 void peercred_table_release_sk(struct peercred_table *t, struct sock *sk);

@@ -8,6 +8,7 @@
  * both; the table keeps one row per connection.
  */
 
+#include <linux/cred.h>
 #include <linux/delay.h>
 #include <linux/net.h>
 #include <linux/rwsem.h>
@@ -86,6 +87,21 @@ static bool peercred_walk_made(struct sock *sk, struct sock *peer)
 }
 
 /*
+ * Charged to the user who connected, whose cred @srv holds. Which of its
+ * threads did is not known: drift compares with the whole process.
+ */
+static void peercred_walk_record(struct peercred_table *t, struct sock *cli,
+				 struct sock *srv)
+{
+	struct peercred_maker who = { .cred = peercred_snapshot_cred(srv) };
+
+	if (!who.cred)
+		return;
+	peercred_table_record(t, cli, srv, PEERCRED_ORIGIN_PREEXISTING, &who);
+	put_cred(who.cred);
+}
+
+/*
  * Called with the kernel's bucket lock held, as unix_seq_show() is.
  * Returns true for a connection met half made.
  */
@@ -107,9 +123,9 @@ static bool peercred_walk_sock(struct peercred_table *t, struct sock *sk)
 		goto out;
 	}
 	if (peercred_walk_is_srv(sk, peer))
-		peercred_table_record(t, peer, sk, PEERCRED_ORIGIN_PREEXISTING);
+		peercred_walk_record(t, peer, sk);
 	else
-		peercred_table_record(t, sk, peer, PEERCRED_ORIGIN_PREEXISTING);
+		peercred_walk_record(t, sk, peer);
 out:
 	sock_put(peer);
 	return half;

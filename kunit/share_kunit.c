@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-user shares: one user cannot take more than its share, nor the rows
+ * kept for admins, and a user cannot spread its rows over the many uids of
+ * a user namespace of its own. Rows are recorded as the probes record
+ * them, with the maker's cred.
+ */
+
+#include <kunit/test.h>
+#include <linux/capability.h>
+#include <linux/user_namespace.h>
+#include <net/sock.h>
+
+#include "helpers.h"
+#include "peercred.h"
+
+#define PEERCRED_SHARE_PAIRS	8
+
+struct peercred_share_fixture {
+	struct peercred_table t;
+	struct socket *a[PEERCRED_SHARE_PAIRS], *b[PEERCRED_SHARE_PAIRS];
+};
+
+static void peercred_share_setup(struct kunit *test,
+				 struct peercred_share_fixture *f,
+				 unsigned int max_rows, unsigned int per_user)
+{
+	int i;
+
+	KUNIT_ASSERT_EQ(test, 0, peercred_table_init(&f->t, max_rows));
+	peercred_shares_set(&f->t.shares, max_rows, per_user);
+	for (i = 0; i < PEERCRED_SHARE_PAIRS; i++)
+		peercred_kunit_pair(test, SOCK_STREAM, &f->a[i], &f->b[i]);
+}
+
+static void peercred_share_teardown(struct peercred_share_fixture *f)
+{
+	int i;
+
+	for (i = 0; i < PEERCRED_SHARE_PAIRS; i++) {
+		peercred_table_release_sk(&f->t, f->a[i]->sk);
+		sock_release(f->a[i]);
+		sock_release(f->b[i]);
+	}
+	peercred_table_destroy(&f->t);
+}
+
+/* A user's cred: @uid, and no capability at all. */
+static struct cred *peercred_share_user(struct kunit *test, u32 uid)
+{
+	struct cred *cred = peercred_kunit_cred(test, uid, uid, 0, NULL);
+
+	cap_clear(cred->cap_effective);
+	return cred;
+}
+
+static int peercred_share_record(struct peercred_share_fixture *f, int i,
+				 const struct cred *cred)
+{
+	struct peercred_maker who = { .cred = cred };
+
+	return peercred_table_record(&f->t, f->a[i]->sk, f->b[i]->sk,
+				     PEERCRED_ORIGIN_SOCKETPAIR, &who);
+}
+
+static void peercred_share_per_user(struct kunit *test)
+{
+	struct peercred_share_fixture f;
+	struct cred *u1000, *u1001;
+	int i;
+
+	peercred_share_setup(test, &f, 16, 3);
+	u1000 = peercred_share_user(test, 1000);
+	u1001 = peercred_share_user(test, 1001);
+	for (i = 0; i < 3; i++)
+		KUNIT_EXPECT_EQ(test, 0, peercred_share_record(&f, i, u1000));
+	KUNIT_EXPECT_EQ(test, -EDQUOT, peercred_share_record(&f, 3, u1000));
+	KUNIT_EXPECT_FALSE(test, peercred_table_has(&f.t, f.a[3]->sk));
+	KUNIT_EXPECT_EQ(test, 1UL,
+			peercred_table_count(&f.t, PEERCRED_CNT_DROPPED_SHARE));
+	/* Another user is not charged for the first one's rows. */
+	KUNIT_EXPECT_EQ(test, 0, peercred_share_record(&f, 4, u1001));
+	/* A row that goes gives its user the room back. */
+	peercred_table_release_sk(&f.t, f.a[0]->sk);
+	KUNIT_EXPECT_EQ(test, 0, peercred_share_record(&f, 3, u1000));
+	KUNIT_EXPECT_EQ(test, 4UL, peercred_table_live(&f.t));
+	put_cred(u1000);
+	put_cred(u1001);
+	peercred_share_teardown(&f);
+}
+
+/* Users together leave admins their reserve; admins are not charged. */
+static void peercred_share_admin_reserve(struct kunit *test)
+{
+	struct peercred_share_fixture f;
+	struct cred *user[3];
+	int i;
+
+	peercred_share_setup(test, &f, 6, 2);
+	KUNIT_EXPECT_EQ(test, 2U, f.t.shares.reserve);
+	for (i = 0; i < 3; i++)
+		user[i] = peercred_share_user(test, 1000 + i);
+	KUNIT_EXPECT_EQ(test, 0, peercred_share_record(&f, 0, user[0]));
+	KUNIT_EXPECT_EQ(test, 0, peercred_share_record(&f, 1, user[0]));
+	KUNIT_EXPECT_EQ(test, 0, peercred_share_record(&f, 2, user[1]));
+	KUNIT_EXPECT_EQ(test, 0, peercred_share_record(&f, 3, user[1]));
+	/* Only the reserve is left: within its share, but refused. */
+	KUNIT_EXPECT_EQ(test, -ENOSPC, peercred_share_record(&f, 4, user[2]));
+	KUNIT_EXPECT_EQ(test, 1UL,
+			peercred_table_count(&f.t, PEERCRED_CNT_DROPPED_FULL));
+	/* This KUnit thread holds CAP_SYS_ADMIN: the reserve is its. */
+	KUNIT_ASSERT_TRUE(test, peercred_share_exempt(current_cred()));
+	KUNIT_EXPECT_EQ(test, 0, peercred_share_record(&f, 4, current_cred()));
+	KUNIT_EXPECT_EQ(test, 0, peercred_share_record(&f, 5, current_cred()));
+	KUNIT_EXPECT_EQ(test, -ENOSPC,
+			peercred_share_record(&f, 6, current_cred()));
+	KUNIT_EXPECT_EQ(test, 6UL, peercred_table_live(&f.t));
+	for (i = 0; i < 3; i++)
+		put_cred(user[i]);
+	peercred_share_teardown(&f);
+}
+
+/*
+ * Inside a user namespace, every uid bills the user who made the
+ * outermost one; its CAP_SYS_ADMIN there makes nobody an admin. Creds and
+ * namespaces on the stack: only the fields the charge reads are set.
+ */
+static void peercred_share_userns(struct kunit *test)
+{
+	struct user_namespace outer = {
+		.parent = &init_user_ns, .owner = KUIDT_INIT(1000),
+	};
+	struct user_namespace inner = {
+		.parent = &outer, .owner = KUIDT_INIT(100000),
+	};
+	struct cred as[3] = {};
+	struct peercred_shares s;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(as); i++) {
+		as[i].user_ns = i ? &inner : &outer;
+		as[i].euid = KUIDT_INIT(100000 + i);
+		as[i].cap_effective = CAP_FULL_SET;
+		KUNIT_EXPECT_FALSE(test, peercred_share_exempt(&as[i]));
+		KUNIT_EXPECT_EQ(test, 1000U,
+				__kuid_val(peercred_share_uid(&as[i])));
+	}
+	KUNIT_ASSERT_EQ(test, 0, peercred_shares_init(&s, 16));
+	peercred_shares_set(&s, 16, 2);
+	KUNIT_EXPECT_GE(test, peercred_share_charge(&s, &as[0]), 0);
+	KUNIT_EXPECT_GE(test, peercred_share_charge(&s, &as[1]), 0);
+	KUNIT_EXPECT_EQ(test, -EDQUOT, peercred_share_charge(&s, &as[2]));
+	peercred_shares_destroy(&s);
+}
+
+static struct kunit_case peercred_share_cases[] = {
+	KUNIT_CASE(peercred_share_per_user),
+	KUNIT_CASE(peercred_share_admin_reserve),
+	KUNIT_CASE(peercred_share_userns),
+	{}
+};
+
+static struct kunit_suite peercred_share_suite = {
+	.name = "peercred_share",
+	.test_cases = peercred_share_cases,
+};
+
+kunit_test_suites(&peercred_share_suite);
