@@ -14,7 +14,7 @@ set -euo pipefail
 
 rows=$(peercred_kernels "$@") || exit 2
 full_scenarios=(preexisting users setuid-after socketpair names close refused visibility
-	drift netns userns parked full resume)
+	hiding drift netns userns parked full share flood resume)
 basic_scenarios=(users socketpair)
 
 if ! peercred_guest_bin "$PEERCRED_CACHE/guest-bin"; then
@@ -32,15 +32,19 @@ while read -r name series flavor _ level; do
 		echo "FAIL $name/build: module does not build against $kver"
 		continue
 	fi
+	# The flood scenario holds 400 000 socks; a reader that held up RCU
+	# for 3 s would be reported.
+	mem=1024 append=${PEERCRED_APPEND:-}
 	if [ "$level" = full ]; then
-		script=checks.sh timeout=400 scenarios=("${full_scenarios[@]}")
+		script=checks.sh timeout=600 scenarios=("${full_scenarios[@]}")
+		mem=2048 append="rcupdate.rcu_cpu_stall_timeout=3 $append"
 	else
 		script=basic.sh timeout=200 scenarios=("${basic_scenarios[@]}")
 	fi
 	log="$PEERCRED_CACHE/guest-$kver.log"
 	SECONDS=0
-	"$PEERCRED_TOP/scripts/guest/boot.sh" "$kver" "$build" \
-		"$PEERCRED_TOP/scripts/guest/$script" "$log" 2 "$timeout" </dev/null
+	PEERCRED_MEM=$mem PEERCRED_APPEND=$append "$PEERCRED_TOP/scripts/guest/boot.sh" \
+		"$kver" "$build" "$PEERCRED_TOP/scripts/guest/$script" "$log" 2 "$timeout" </dev/null
 	echo "guest-test: $name ($kver, $level) took ${SECONDS}s" >&2
 	tr -d '\r' <"$log" | sed -n "s#^\(PASS\|FAIL\) #\1 $name/#p"
 	for sc in "${scenarios[@]}"; do

@@ -242,7 +242,7 @@ peercred_build() {
 # pctest is compiled again only when its sources changed (DIR.id).
 peercred_guest_bin() {
 	local g="$PEERCRED_TOP/scripts/guest" id
-	local src=("$g"/{pctest,check,scenarios,preexisting,drift,namespaces,reader,hold,parked}.c)
+	local src=("$g"/{pctest,check,scenarios,preexisting,drift,namespaces,reader,hold,parked,share,hiding,flood}.c)
 
 	mkdir -p "$1"
 	id=$(cat "${src[@]}" "$g"/*.h | sha256sum)

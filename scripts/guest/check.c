@@ -19,6 +19,17 @@
 
 static int failures;
 
+/* The proc mount the tests read through. */
+const char *pc_proc = "/proc";
+
+static FILE *pc_open_proc(const char *name)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/%s", pc_proc, name);
+	return fopen(path, "r");
+}
+
 void pc_result(bool ok, const char *name, const char *fmt, ...)
 {
 	char buf[1024];
@@ -60,7 +71,7 @@ bool pc_find_row(unsigned long ino, struct pc_row *r, int *side)
 {
 	char line[2048];
 	bool found = false;
-	FILE *f = fopen("/proc/peercred", "r");
+	FILE *f = pc_open_proc("peercred");
 
 	if (!f)
 		return false;
@@ -107,7 +118,7 @@ int pc_count_rows(unsigned long ino)
 	unsigned long a, b;
 	char line[2048];
 	int n = 0;
-	FILE *f = fopen("/proc/peercred", "r");
+	FILE *f = pc_open_proc("peercred");
 
 	if (!f)
 		return -1;
@@ -119,13 +130,21 @@ int pc_count_rows(unsigned long ino)
 	return n;
 }
 
+/* Numbers, and "-" (not shown to this reader) as PC_HIDDEN. */
 static void pc_parse_ids(const char *s, unsigned int *ids, int max, int *n)
 {
 	char *end;
 
 	for (*n = 0; *n < max; (*n)++) {
-		unsigned long v = strtoul(s, &end, 10);
+		unsigned long v;
 
+		s += strspn(s, " \t");
+		if (*s == '-') {
+			ids[*n] = PC_HIDDEN;
+			s++;
+			continue;
+		}
+		v = strtoul(s, &end, 10);
 		if (end == s)
 			break;
 		ids[*n] = v;
@@ -136,7 +155,7 @@ static void pc_parse_ids(const char *s, unsigned int *ids, int max, int *n)
 bool pc_find_detail(unsigned long ino, struct pc_detail *d)
 {
 	char line[2048], key[64], *val;
-	FILE *f = fopen("/proc/peercred_detail", "r");
+	FILE *f = pc_open_proc("peercred_detail");
 	bool found = false;
 	int side, n;
 
@@ -184,7 +203,7 @@ bool pc_find_detail(unsigned long ino, struct pc_detail *d)
 		else if (!strcmp(key + 4, "groups"))
 			pc_parse_ids(val, d->groups[side], PC_MAX_GROUPS, &d->ngroups[side]);
 		else if (!strcmp(key + 4, "cap_eff"))
-			d->cap_eff[side] = strtoull(val, NULL, 16);
+			d->cap_eff[side] = *val == '-' ? PC_HIDDEN : strtoull(val, NULL, 16);
 		else if (!strcmp(key + 4, "cap_prm"))
 			d->cap_prm[side] = strtoull(val, NULL, 16);
 	}
@@ -196,7 +215,7 @@ long pc_stat(const char *key)
 {
 	char k[64];
 	long v, ret = -1;
-	FILE *f = fopen("/proc/peercred_stats", "r");
+	FILE *f = pc_open_proc("peercred_stats");
 
 	if (!f)
 		return -1;
@@ -279,9 +298,11 @@ void pc_check_fd(const char *name, int fd, const struct pc_ident *peer,
 	snprintf(n, sizeof(n), "%s.ident", name);
 	same = (!peer->pid || peer->pid == uc.pid) && peer->uid[1] == uc.uid &&
 	       peer->gid[1] == uc.gid && peer->ngroups == ng;
+	/* Ids not shown to this reader ("-"; see hiding.c) are not compared. */
 	for (i = 0; i < 4; i++)
-		same = same && d.uid[other][i] == peer->uid[i] &&
-		       d.gid[other][i] == peer->gid[i];
+		same = same && (d.uid[other][i] == PC_HIDDEN ||
+				d.uid[other][i] == peer->uid[i]) &&
+		       (d.gid[other][i] == PC_HIDDEN || d.gid[other][i] == peer->gid[i]);
 	for (i = 0; same && i < ng; i++)
 		same = groups[i] == peer->groups[i];
 	pc_result(same, n,

@@ -20,18 +20,28 @@ cpus=$(grep -c '^processor' /proc/cpuinfo)
 [ "$cpus" -ge 2 ] && pass smp.two-cpus || fail smp.two-cpus "guest has $cpus CPU"
 
 # Bad parameters: refused at load with a message, nothing left behind.
-for v in 0 -1 4194305 abc; do
-	if insmod $M max_rows=$v 2>/dev/null; then
-		fail "param.refused.$v" "insmod accepted max_rows=$v"
+refused() {
+	name=$1 msg=$2
+	shift 2
+	if insmod $M "$@" 2>/dev/null; then
+		fail "$name" "insmod accepted $*"
 		rmmod peercred
 	elif [ -e /proc/peercred ]; then
-		fail "param.refused.$v" "/proc/peercred left behind"
-	elif ! dmesg | grep -q "peercred: max_rows=$v refused"; then
-		fail "param.refused.$v" "no message in dmesg"
+		fail "$name" "/proc/peercred left behind"
+	elif ! dmesg | grep -q "peercred: $msg"; then
+		fail "$name" "no \"$msg\" in dmesg"
 	else
-		pass "param.refused.$v"
+		pass "$name"
 	fi
+}
+for v in 0 -1 4194305 abc; do
+	refused "param.refused.$v" "max_rows=$v refused" max_rows=$v
 done
+# user_rows: a number, and no more than max_rows (checked at load).
+refused param.refused.user_rows.abc "user_rows=abc refused" user_rows=abc
+refused param.refused.user_rows.-1 "user_rows=-1 refused" user_rows=-1
+refused param.refused.user_rows.over-max "user_rows=17 refused: more than max_rows=16" \
+	max_rows=16 user_rows=17
 
 # The CLI without a module: a clear error and its own exit code.
 cli_status() {
@@ -61,7 +71,7 @@ if insmod $M && [ -r /proc/peercred ]; then pass load; else fail load "insmod fa
 wait $pre
 echo "SCENARIO-END preexisting $?"
 
-for s in users setuid-after socketpair names close refused visibility drift netns userns parked; do
+for s in users setuid-after socketpair names close refused visibility hiding drift netns userns parked; do
 	scenario $s
 done
 
@@ -98,6 +108,20 @@ rmmod peercred && pass unload || fail unload "rmmod failed"
 
 insmod $M max_rows=8 && scenario full
 rmmod peercred
+
+# Users who fill the table, each up to its share (32 of 256 rows).
+insmod $M max_rows=256 && scenario share
+rmmod peercred
+
+# 200 000 rows of four users, and a reader who may see none of them: one
+# read() walks them all, and must stall nobody.
+insmod $M max_rows=262144 user_rows=50000 && scenario flood 200000
+rmmod peercred
+if dmesg | grep -E 'detected stall|soft lockup|blocked for more than'; then
+	fail flood.no-stall-warnings "see the lines above"
+else
+	pass flood.no-stall-warnings
+fi
 
 # 64 buckets for 200 rows: resumed reads meet removals in their bucket.
 insmod $M max_rows=256 && scenario resume

@@ -8,6 +8,8 @@
 #include <sys/types.h>
 
 #define PC_MAX_GROUPS 64
+/* A detail field shown as "-": not the reader's to see. */
+#define PC_HIDDEN	0xffffffffU
 
 /* One /proc/peercred line. Side 0 = srv, side 1 = cli, as in the module. */
 struct pc_row {
@@ -40,6 +42,7 @@ struct pc_ident {
 };
 
 /* check.c */
+extern const char *pc_proc;
 void pc_result(bool ok, const char *name, const char *fmt, ...);
 int pc_failures(void);
 bool pc_find_row(unsigned long ino, struct pc_row *row, int *side);
@@ -65,6 +68,10 @@ int pc_connect(int type, const char *name);
 void pc_xread(int fd, void *buf, size_t len);
 void pc_xwrite(int fd, const void *buf, size_t len);
 int pc_wait_children(void);
+struct pc_ident pc_user(uid_t uid);
+void pc_hold_pairs(int n, int up, int hold);
+int pc_user_holds(uid_t uid, int n, int hold[2]);
+int pc_churn(int seconds);
 
 /* preexisting.c, drift.c, namespaces.c, reader.c */
 int pc_preexisting(const char *ready);
@@ -73,8 +80,12 @@ int pc_netns(void);
 int pc_userns(void);
 int pc_resume(void);
 
-/* parked.c */
+/* parked.c, share.c, hiding.c */
 int pc_parked(void);
+int pc_share(void);
+int pc_hiding(void);
+int pc_flood(long rows);
+void pc_map_ns(pid_t pid, const char *map);
 
 /* hold.c */
 int pc_hold(const char *what, int argc, char **argv);

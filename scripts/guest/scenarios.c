@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -71,6 +72,53 @@ void pc_xwrite(int fd, const void *buf, size_t len)
 		pc_result(false, "write", "%s", strerror(errno));
 		exit(1);
 	}
+}
+
+struct pc_ident pc_user(uid_t uid)
+{
+	struct pc_ident who = {
+		.uid = { uid, uid, uid, uid }, .gid = { uid, uid, uid, uid },
+	};
+
+	return who;
+}
+
+/* @n socketpairs made and held until @hold closes; how many, up @up. */
+void pc_hold_pairs(int n, int up, int hold)
+{
+	int i, made = 0, sv[2];
+	char c;
+
+	for (i = 0; i < n; i++)
+		made += !socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+	pc_xwrite(up, &made, sizeof(made));
+	while (read(hold, &c, 1) > 0)
+		;
+	exit(0);
+}
+
+/* A child of @uid holding @n pairs; returns how many it made. */
+int pc_user_holds(uid_t uid, int n, int hold[2])
+{
+	struct pc_ident who = pc_user(uid);
+	int up[2], made = -1;
+
+	if (pipe(up))
+		return -1;
+	if (!fork()) {
+		struct rlimit fds = { 2 * n + 64, 2 * n + 64 };
+
+		close(hold[1]);
+		/* While still root, who may raise it. */
+		if (n > 400 && setrlimit(RLIMIT_NOFILE, &fds))
+			exit(1);
+		pc_become(&who);
+		pc_hold_pairs(n, up[1], hold[0]);
+	}
+	pc_xread(up[0], &made, sizeof(made));
+	close(up[0]);
+	close(up[1]);
+	return made;
 }
 
 int pc_wait_children(void)
@@ -440,7 +488,7 @@ static int pc_visibility(void)
 }
 
 /* Connection churn for a while, tolerant of the module coming and going. */
-static int pc_churn(int seconds)
+int pc_churn(int seconds)
 {
 	time_t end = time(NULL) + seconds;
 	unsigned long n = 0;
@@ -494,6 +542,12 @@ int pc_scenario(const char *name, int argc, char **argv)
 		return pc_resume();
 	if (!strcmp(name, "parked"))
 		return pc_parked();
+	if (!strcmp(name, "share"))
+		return pc_share();
+	if (!strcmp(name, "hiding"))
+		return pc_hiding();
+	if (!strcmp(name, "flood"))
+		return pc_flood(argc > 0 ? atol(argv[0]) : 200000);
 	if (!strcmp(name, "churn"))
 		return pc_churn(argc > 0 ? atoi(argv[0]) : 5);
 	fprintf(stderr, "pctest: unknown scenario %s\n", name);
