@@ -124,18 +124,19 @@ static void pc_share_userns(long share)
 
 int pc_share(void)
 {
-	long max = pc_stat("max_rows"), share = pc_stat("user_rows");
-	long reserve = pc_stat("admin_reserve"), full, dropped;
+	/* The default share is an eighth of the table; the reserve, one share. */
+	long max = pc_stat("max_rows"), share = max / 8, reserve = share;
+	long full, dropped;
 	int hogs[2], fill[2], users, i, made, sv[2], side, status;
 	struct pc_ident me;
 	struct pc_row r;
 
 	if (pipe(hogs))
 		return 1;
-	pc_result(max == 256 && share == 32 && reserve == 32, "share.default-share",
-		  "max_rows %ld user_rows %ld admin_reserve %ld, want 256 32 32",
-		  max, share, reserve);
-	if (share <= 0 || reserve <= 0)
+	pc_result(pc_stat("user_rows") == share && pc_stat("admin_reserve") == reserve,
+		  "share.default-share", "user_rows %ld admin_reserve %ld, want %ld %ld",
+		  pc_stat("user_rows"), pc_stat("admin_reserve"), share, reserve);
+	if (share <= 0)
 		return 1;
 
 	dropped = pc_stat("dropped_share");
