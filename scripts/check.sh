@@ -30,6 +30,7 @@ results='^(PASS|FAIL|SKIP) '
 	"$s/cli-test.sh" | sed 's#^\(PASS\|FAIL\) #\1 cli/#'
 	"$s/guest-test.sh"
 	"$s/dbus-test.sh"
+	"$s/metrics-test.sh"
 	# Without a series list, the second lane's torture.sh says why.
 	((${#generic[@]} == 0)) || PEERCRED_TORTURE_JOBS=1 "$s/torture.sh" --no-deps "${generic[@]}"
 } 2>"$out/lane1.err" | tee "$out/lane1" | grep --line-buffered -E "$results" &

@@ -24,6 +24,9 @@ if bb=$(command -v busybox); then
 	mkdir "$tmp/bb"
 	ln -s "$bb" "$tmp/bb/sh"
 	ln -s "$bb" "$tmp/bb/awk"
+	# peercred metrics --textfile renames its temporary file into place.
+	ln -s "$bb" "$tmp/bb/mv"
+	ln -s "$bb" "$tmp/bb/rm"
 	runners+=(busybox)
 else
 	fail setup "busybox not found (apt-get install busybox-static)"
@@ -40,10 +43,12 @@ else
 fi
 
 # Fixtures the tests derive: no module, no detail file, unreadable table.
-mkdir "$tmp/noproc" "$tmp/nodetail" "$tmp/noperm"
+mkdir "$tmp/noproc" "$tmp/nodetail" "$tmp/noperm" "$tmp/nostats"
 cp "$data/basic/peercred" "$tmp/nodetail/"
 cp "$data/basic/peercred" "$tmp/noperm/"
 chmod 000 "$tmp/noperm/peercred"
+cp "$data/basic/peercred" "$data/basic/peercred_stats" "$tmp/nostats/"
+chmod 000 "$tmp/nostats/peercred_stats"
 
 # pc FIXTURE-DIR ARGS...: run the CLI under $runner; sets rc, out, err.
 pc() {
@@ -54,7 +59,7 @@ pc() {
 	dash) set -- dash "$cli" "$@" ;;
 	dash+gawk) set -- env PATH="$tmp/gawk:$PATH" dash "$cli" "$@" ;;
 	esac
-	if [ "$dir" = "$tmp/noperm" ] && [ "$(id -u)" = 0 ]; then
+	if { [ "$dir" = "$tmp/noperm" ] || [ "$dir" = "$tmp/nostats" ]; } && [ "$(id -u)" = 0 ]; then
 		set -- setpriv --reuid=65534 --regid=65534 --clear-groups "$@"
 	fi
 	PEERCRED_PROC=$dir "$@" >"$tmp/out" 2>"$tmp/err"
@@ -235,7 +240,42 @@ for runner in "${runners[@]}"; do
 		"err:peercred: $tmp/noproc/peercred not found: is the peercred module loaded? (sudo insmod module/peercred.ko)"
 	pc "$tmp/noproc" explain 1; expect env/no-module-explain 3 lines:0 'err:is the peercred module loaded?'
 	pc "$tmp/noperm";	expect env/unreadable 4 lines:0 'err:peercred: cannot read'
+
+	# metrics: counts in the Prometheus text format, names as /proc spells
+	# them with backslash and quote escaped; paths beyond --top and series
+	# beyond --max-series folded into "(other)"
+	pc "$B" metrics;	expect metrics/basic 0 quiet 'out:peercred_up 1' \
+		'out:peercred_connections{type="stream",path="/tmp/sp\\040ace\"q",srv_comm="listener",srv_uid="1000",cli_uid="1001"} 1' \
+		'out:path="(unnamed)",srv_comm="pctest",srv_uid="1000",cli_uid="1000"} 1' \
+		'out:peercred_drift_connections{letter="c"} 3' 'out:peercred_rows_live 7' \
+		'out:# TYPE peercred_rows_dropped_total counter' no:'(other)'
+	pc "$B" metrics --top 1; expect metrics/top 0 'out:path="(other)"' 'out:path="(unnamed)"'
+	pc "$B" metrics --max-series 2
+	expect metrics/max-series 0 'out:{type="(other)",path="(other)",srv_comm="(other)",srv_uid="(other)",cli_uid="(other)"} 6'
+	pc "$tmp/noproc" metrics; expect metrics/no-module 0 lines:3 'out:peercred_up 0' quiet
+	pc "$tmp/nostats" metrics; expect metrics/stats-unreadable 4 lines:0 'err:only admins may'
+	rm -rf "$tmp/tf" && mkdir -m 777 "$tmp/tf"
+	pc "$B" metrics --textfile "$tmp/tf"; expect metrics/textfile 0 lines:0 quiet
+	if grep -q '^peercred_up 1$' "$tmp/tf/peercred.prom" && [ "$(ls -A "$tmp/tf")" = peercred.prom ]; then
+		echo "PASS $runner/metrics/textfile-content"
+	else
+		fail "$runner/metrics/textfile-content" "$(ls -A "$tmp/tf")"
+	fi
+	pc "$B" metrics --textfile "$tmp/none"; expect metrics/textfile-missing 5 lines:0 'err:is not a directory'
+	pc "$B" metrics --top x; expect metrics/bad-top 2 usage "err:--top needs a number, not 'x'"
+	pc "$B" metrics --max-series 0; expect metrics/bad-max-series 2 usage
+	pc "$B" metrics extra;	expect metrics/extra-arg 2 usage
+	pc "$B" metrics --help;	expect metrics/help 0 'out:--textfile DIR' quiet
 done
+
+# The exposition format, as Prometheus's own linter reads it.
+if ! command -v promtool >/dev/null; then
+	fail metrics/promtool "promtool not found (apt-get install prometheus)"
+elif PEERCRED_PROC=$B "$cli" metrics | promtool check metrics >"$tmp/lint" 2>&1; then
+	echo "PASS metrics/promtool"
+else
+	fail metrics/promtool "$(head -c 500 "$tmp/lint")"
+fi
 
 # Lint (shellcheck) runs in scripts/static-check.sh, with every other script.
 if [ -x "$cli" ]; then echo "PASS executable"; else fail executable "$cli is not executable"; fi

@@ -20,7 +20,7 @@ set -euo pipefail
 
 pkgs=(build-essential bc bison flex libelf-dev libssl-dev kmod cpio xz-utils
       python3 perl sparse shellcheck dash dkms qemu-system-x86 busybox-static
-      dbus-daemon dbus-bin dbus-tests debootstrap
+      dbus-daemon dbus-bin dbus-tests debootstrap prometheus prometheus-node-exporter
       linux-image-amd64 linux-headers-amd64)
 mirror=http://deb.debian.org/debian
 # What a chroot is made with; dkms for the DKMS builds of its kernels.

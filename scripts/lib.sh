@@ -252,6 +252,7 @@ peercred_guest_bin() {
 		echo "$id" >"$1.id"
 	fi
 	install -m 755 "$PEERCRED_TOP/scripts/peercred" "$1/peercred"
+	install -m 755 "$PEERCRED_TOP/scripts/peercred-metrics" "$1/peercred-metrics"
 }
 
 # Debian's kernel sources (/usr/src/linux-source-SERIES.tar.xz, or the one

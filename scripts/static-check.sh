@@ -145,7 +145,7 @@ for f in $(cd "$PEERCRED_TOP" && git ls-files -co --exclude-standard -- '*.c' '*
 done
 
 # Every shell script: the guests' are busybox sh, the CLI POSIX sh.
-for f in $(cd "$PEERCRED_TOP" && git ls-files -co --exclude-standard -- '*.sh' scripts/peercred .ci/run); do
+for f in $(cd "$PEERCRED_TOP" && git ls-files -co --exclude-standard -- '*.sh' scripts/peercred scripts/peercred-metrics .ci/run); do
 	ok=0
 	shellcheck -S warning "$PEERCRED_TOP/$f" >"$tmp/err" 2>&1 || ok=1
 	result "shellcheck/$f" $ok "$tmp/err"
