@@ -206,6 +206,54 @@ static void peercred_format_detail_block(struct kunit *test)
 	put_cred(as);
 }
 
+/*
+ * An end whose process the reader may not see: what SO_PEERCRED and
+ * SO_PEERGROUPS give (pid, effective ids, groups) and nothing else.
+ */
+static void peercred_format_hidden(struct kunit *test)
+{
+	static const u32 groups[] = { 5 };
+	struct peercred_conn conn;
+	struct peercred_kconn c;
+	struct peercred_cols col;
+	struct peercred_fmt f;
+	struct cred *as;
+	const char *text;
+
+	peercred_fmt_init(test, &f);
+	as = peercred_kunit_cred(test, 4242, 4343, ARRAY_SIZE(groups), groups);
+	peercred_kunit_connect(test, &c, "peercred-kunit-hidden", as, false);
+	KUNIT_ASSERT_EQ(test, 0, peercred_table_record(&f.t, c.client->sk, c.srv_sk,
+						       PEERCRED_ORIGIN_CONNECT, NULL));
+	KUNIT_ASSERT_TRUE(test, peercred_kunit_conn(test, &f.t, c.srv_sk, &conn));
+	conn.side[PEERCRED_CLI].hidden = true;
+	peercred_format_row(&f.m, &conn, &init_user_ns, &init_pid_ns);
+	KUNIT_ASSERT_TRUE(test, peercred_fmt_parse(peercred_fmt_text(&f), &col));
+	KUNIT_EXPECT_EQ(test, col.pid[1], (int)task_tgid_nr(current));
+	KUNIT_EXPECT_EQ(test, col.uid[1], 4242U);
+	KUNIT_EXPECT_STREQ(test, col.comm[1], "-");
+	/* Created under other creds: a c this reader must not learn. */
+	KUNIT_EXPECT_STREQ(test, col.drift[1], "-");
+	KUNIT_EXPECT_STREQ(test, col.comm[0], current->group_leader->comm);
+
+	f.m.count = 0;
+	peercred_format_detail(&f.m, &conn, &init_user_ns, &init_pid_ns);
+	text = peercred_fmt_text(&f);
+	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(text, "\ncli_uid:\t-\t4242\t-\t-\n"), "%s", text);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(text, "\ncli_gid:\t-\t4343\t-\t-\n"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(text, "\ncli_groups:\t5\n"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(text, "\ncli_cap_eff:\t-\ncli_cap_prm:\t-\n"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(text, "\ncli_comm:\t-\ncli_drift:\t-\n"));
+	/* The other end, not hidden, is shown whole. */
+	KUNIT_EXPECT_NULL(test, strstr(text, "\nsrv_cap_eff:\t-\n"));
+	peercred_conn_put(&conn);
+
+	peercred_table_release_sk(&f.t, c.srv_sk);
+	peercred_kunit_close(&c);
+	peercred_table_destroy(&f.t);
+	put_cred(as);
+}
+
 /* Names with separators stay one column, octal-escaped; inner NULs are @. */
 static void peercred_format_odd_names(struct kunit *test)
 {
@@ -245,6 +293,7 @@ static struct kunit_case peercred_format_cases[] = {
 	KUNIT_CASE(peercred_format_columns),
 	KUNIT_CASE(peercred_format_detail_block),
 	KUNIT_CASE(peercred_format_odd_names),
+	KUNIT_CASE(peercred_format_hidden),
 	{}
 };
 

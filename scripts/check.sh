@@ -14,22 +14,33 @@ s=$PEERCRED_TOP/scripts
 # Two lanes side by side. A QEMU guest runs on one host thread
 # (thread=single), so one lane alone would leave the second core idle.
 # The longest job, torture on the PREEMPT_RT debug kernel, starts the
-# second lane, KUnit follows it; the first lane has the Debian kernels'
-# builds and guests, then torture on the generic debug kernel. Kernel
-# builds never overlap (kunit-kernel.sh holds one lock for all). Results
-# are shown as they come, the summary counts both lanes.
+# second lane, the PREEMPT_RT kernels' guests and KUnit follow it; the
+# first lane has the static checks, the other Debian kernels' guests, the
+# Prometheus test, then torture on the generic debug kernel. Kernel builds
+# never overlap (kunit-kernel.sh holds one lock for all). Results are
+# shown as they come, the summary counts both lanes.
 # shellcheck source=scripts/kunit-lib.sh
 . "$PEERCRED_TOP/scripts/kunit-lib.sh"
 generic=() rt=()
 if targets=$(peercred_torture_targets); then
 	generic=("$(head -n 1 <<<"$targets")") rt=("$(tail -n 1 <<<"$targets")")
 fi
+# The Debian kernels' guests: PREEMPT_RT ones in the second lane, the rest
+# in the first (an empty list would mean all of them: skipped instead).
+kernels=$(peercred_kernels) || die "no kernel list"
+mapfile -t rt_kernels < <(awk '$3 == "rt" { print $1 }' <<<"$kernels")
+mapfile -t other_kernels < <(awk '$3 != "rt" { print $1 }' <<<"$kernels")
+mapfile -t rt_full < <(awk '$3 == "rt" && $5 == "full" { print $1 }' <<<"$kernels")
+mapfile -t other_full < <(awk '$3 != "rt" && $5 == "full" { print $1 }' <<<"$kernels")
+guests() {	# guests KERNEL...: the guest checks on those kernels
+	(($# == 0)) || "$s/guest-test.sh" "$@"
+}
 results='^(PASS|FAIL|SKIP) '
 {
 	"$s/static-check.sh"
 	"$s/cli-test.sh" | sed 's#^\(PASS\|FAIL\) #\1 cli/#'
-	"$s/guest-test.sh"
-	"$s/dbus-test.sh"
+	guests "${other_kernels[@]}"
+	((${#other_full[@]} == 0)) || "$s/dbus-test.sh" "${other_full[@]}"
 	"$s/metrics-test.sh"
 	# Without a series list, the second lane's torture.sh says why.
 	((${#generic[@]} == 0)) || PEERCRED_TORTURE_JOBS=1 "$s/torture.sh" --no-deps "${generic[@]}"
@@ -37,6 +48,8 @@ results='^(PASS|FAIL|SKIP) '
 lane1=$!
 {
 	PEERCRED_TORTURE_JOBS=1 "$s/torture.sh" --no-deps "${rt[@]}"
+	guests "${rt_kernels[@]}"
+	((${#rt_full[@]} == 0)) || "$s/dbus-test.sh" "${rt_full[@]}"
 	"$s/kunit.sh" --no-deps
 } 2>"$out/lane2.err" | tee "$out/lane2" | grep --line-buffered -E "$results" &
 lane2=$!

@@ -240,19 +240,27 @@ peercred_build() {
 
 # The guest programs every harness copies in: pctest and the CLI, into DIR.
 # pctest is compiled again only when its sources changed (DIR.id).
+# Both lanes of check.sh boot guests: one builds while the other waits, and
+# each file is renamed into place, so no boot copies a half-written one.
 peercred_guest_bin() {
 	local g="$PEERCRED_TOP/scripts/guest" id
 	local src=("$g"/{pctest,check,scenarios,preexisting,drift,namespaces,reader,hold,parked,share,hiding,flood}.c)
 
 	mkdir -p "$1"
 	id=$(cat "${src[@]}" "$g"/*.h | sha256sum)
-	if [ ! -x "$1/pctest" ] || [ "$(cat "$1.id" 2>/dev/null)" != "$id" ]; then
-		rm -f "$1.id"
-		gcc -static -O2 -Wall -Wextra -Werror -o "$1/pctest" "${src[@]}" || return 1
-		echo "$id" >"$1.id"
-	fi
-	install -m 755 "$PEERCRED_TOP/scripts/peercred" "$1/peercred"
-	install -m 755 "$PEERCRED_TOP/scripts/peercred-metrics" "$1/peercred-metrics"
+	(
+		flock 9
+		if [ ! -x "$1/pctest" ] || [ "$(cat "$1.id" 2>/dev/null)" != "$id" ]; then
+			rm -f "$1.id"
+			gcc -static -O2 -Wall -Wextra -Werror -o "$1/.pctest" "${src[@]}" || exit 1
+			mv -f "$1/.pctest" "$1/pctest"
+			echo "$id" >"$1.id"
+		fi
+		for f in peercred peercred-metrics; do
+			install -m 755 "$PEERCRED_TOP/scripts/$f" "$1/.$f"
+			mv -f "$1/.$f" "$1/$f"
+		done
+	) 9>"$1.lock"
 }
 
 # Debian's kernel sources (/usr/src/linux-source-SERIES.tar.xz, or the one

@@ -20,7 +20,7 @@
 #include "pctest.h"
 
 #define PC_FLOOD_USERS		4
-#define PC_FLOOD_SECONDS	8
+#define PC_FLOOD_SECONDS	5
 
 static double pc_now_ms(void)
 {
