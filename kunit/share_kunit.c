@@ -122,23 +122,26 @@ static void peercred_share_admin_reserve(struct kunit *test)
 
 /*
  * Inside a user namespace, every uid bills the user who made the
- * outermost one; its CAP_SYS_ADMIN there makes nobody an admin. Creds and
- * namespaces on the stack: only the fields the charge reads are set.
+ * outermost one; its CAP_SYS_ADMIN there makes nobody an admin. The creds
+ * and namespaces are zeroed but for the fields the charge reads.
  */
 static void peercred_share_userns(struct kunit *test)
 {
-	struct user_namespace outer = {
-		.parent = &init_user_ns, .owner = KUIDT_INIT(1000),
-	};
-	struct user_namespace inner = {
-		.parent = &outer, .owner = KUIDT_INIT(100000),
-	};
-	struct cred as[3] = {};
+	struct user_namespace *outer, *inner;
 	struct peercred_shares s;
+	struct cred *as;
 	int i;
 
-	for (i = 0; i < ARRAY_SIZE(as); i++) {
-		as[i].user_ns = i ? &inner : &outer;
+	outer = kunit_kzalloc(test, sizeof(*outer), GFP_KERNEL);
+	inner = kunit_kzalloc(test, sizeof(*inner), GFP_KERNEL);
+	as = kunit_kcalloc(test, 3, sizeof(*as), GFP_KERNEL);
+	KUNIT_ASSERT_TRUE(test, outer && inner && as);
+	outer->parent = &init_user_ns;
+	outer->owner = KUIDT_INIT(1000);
+	inner->parent = outer;
+	inner->owner = KUIDT_INIT(100000);
+	for (i = 0; i < 3; i++) {
+		as[i].user_ns = i ? inner : outer;
 		as[i].euid = KUIDT_INIT(100000 + i);
 		as[i].cap_effective = CAP_FULL_SET;
 		KUNIT_EXPECT_FALSE(test, peercred_share_exempt(&as[i]));

@@ -61,6 +61,37 @@ static inline u64 peercred_sock_ino(struct sock *sk)
 }
 
 /* For kernel_bind()/kernel_connect() (the KUnit helpers): 7.0 renamed it. */
+/*
+ * Whether @task is dumpable by its own user, the mode in which ptrace's
+ * check (and so /proc/PID under hidepid=) lets that user in. A task with
+ * no mm counts as not: this only ever hides more.
+ */
+#ifdef PEERCRED_HAVE_TASK_EXEC_STATE
+#include <linux/sched/exec_state.h>
+static inline bool peercred_task_dumpable(struct task_struct *task)
+{
+	bool ok;
+
+	rcu_read_lock();
+	ok = task->mm &&
+	     READ_ONCE(rcu_dereference(task->exec_state)->dumpable) == TASK_DUMPABLE_OWNER;
+	rcu_read_unlock();
+	return ok;
+}
+#else
+#include <linux/sched/coredump.h>
+#include <linux/sched/task.h>
+static inline bool peercred_task_dumpable(struct task_struct *task)
+{
+	bool ok;
+
+	task_lock(task);
+	ok = task->mm && get_dumpable(task->mm) == SUID_DUMP_USER;
+	task_unlock(task);
+	return ok;
+}
+#endif
+
 #ifdef PEERCRED_HAVE_SOCKADDR_UNSIZED
 #define PEERCRED_SOCKADDR(sa)	((struct sockaddr_unsized *)(sa))
 #else

@@ -34,3 +34,8 @@ endif
 ifneq ($(shell grep -s 'READ_ONCE(sk->sk_ino)' $(srctree)/include/net/sock.h),)
 ccflags-y += -DPEERCRED_HAVE_SK_INO
 endif
+
+# 7.3 moved a task's dumpable mode from its mm to its exec_state.
+ifneq ($(shell grep -s 'struct task_exec_state {' $(srctree)/include/linux/sched/exec_state.h),)
+ccflags-y += -DPEERCRED_HAVE_TASK_EXEC_STATE
+endif

@@ -21,7 +21,6 @@
 #include <linux/pid_namespace.h>
 #include <linux/proc_fs.h>
 #include <linux/sched.h>
-#include <linux/sched/coredump.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/seq_file.h>
@@ -210,10 +209,7 @@ static bool peercred_seq_may_read(const struct peercred_seq_state *st,
 	     uid_eq(me->fsuid, tcred->suid) && gid_eq(me->fsgid, tcred->gid) &&
 	     gid_eq(me->fsgid, tcred->egid) && gid_eq(me->fsgid, tcred->sgid);
 	rcu_read_unlock();
-	task_lock(task);
-	ok = ok && task->mm && get_dumpable(task->mm) == SUID_DUMP_USER;
-	task_unlock(task);
-	return ok;
+	return ok && peercred_task_dumpable(task);
 }
 
 /*
