@@ -71,6 +71,7 @@ int pc_wait_children(void);
 struct pc_ident pc_user(uid_t uid);
 void pc_hold_pairs(int n, int up, int hold);
 int pc_user_holds(uid_t uid, int n, int hold[2]);
+bool pc_other_user_recorded(const char *scenario, uid_t uid, const char *name);
 int pc_churn(int seconds);
 
 /* preexisting.c, drift.c, namespaces.c, reader.c */

@@ -121,6 +121,38 @@ int pc_user_holds(uid_t uid, int n, int hold[2])
 	return made;
 }
 
+/*
+ * In a child as @uid: a connect (to a listener of its own on @name) and a
+ * socketpair, each of whose rows must be there and say what getsockopt
+ * says. Checks named SCENARIO.other-user-*; returns whether all passed.
+ */
+bool pc_other_user_recorded(const char *scenario, uid_t uid, const char *name)
+{
+	struct pc_ident who = pc_user(uid), me;
+	int lfd, cfd, sfd, sv[2], status;
+	char n[128];
+	pid_t pid = fork();
+
+	if (!pid) {
+		pc_become(&who);
+		pc_self(&me);
+		lfd = pc_listen(SOCK_STREAM, name);
+		cfd = pc_connect(SOCK_STREAM, name);
+		sfd = accept(lfd, NULL, NULL);
+		if (sfd < 0 || socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
+			_exit(1);
+		snprintf(n, sizeof(n), "%s.other-user-client", scenario);
+		pc_check_fd(n, cfd, &me, "connect", name);
+		snprintf(n, sizeof(n), "%s.other-user-server", scenario);
+		pc_check_fd(n, sfd, &me, "connect", name);
+		snprintf(n, sizeof(n), "%s.other-user-socketpair", scenario);
+		pc_check_fd(n, sv[0], &me, "socketpair", "-");
+		_exit(pc_failures() != 0);
+	}
+	waitpid(pid, &status, 0);
+	return WIFEXITED(status) && !WEXITSTATUS(status);
+}
+
 int pc_wait_children(void)
 {
 	int status, bad = 0;

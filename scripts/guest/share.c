@@ -39,34 +39,6 @@ static int pc_rows_of(unsigned int lo, unsigned int hi)
 	return n;
 }
 
-/* A user other than the hog connects and makes a pair: both have rows. */
-static void pc_share_other_user(void)
-{
-	struct pc_ident who = pc_user(1001), me;
-	int lfd, cfd, sfd, sv[2], status;
-	pid_t pid = fork();
-
-	if (!pid) {
-		pc_become(&who);
-		pc_self(&me);
-		lfd = pc_listen(SOCK_STREAM, "@peercred-share-other");
-		cfd = pc_connect(SOCK_STREAM, "@peercred-share-other");
-		sfd = accept(lfd, NULL, NULL);
-		if (sfd < 0 || socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
-			exit(1);
-		pc_check_fd("share.other-user-client", cfd, &me, "connect",
-			    "@peercred-share-other");
-		pc_check_fd("share.other-user-server", sfd, &me, "connect",
-			    "@peercred-share-other");
-		pc_check_fd("share.other-user-socketpair", sv[0], &me,
-			    "socketpair", "-");
-		exit(pc_failures() != 0);
-	}
-	waitpid(pid, &status, 0);
-	if (!WIFEXITED(status) || WEXITSTATUS(status))
-		pc_result(false, "share.other-user", "exit status %d", status);
-}
-
 /*
  * uid 1009 makes a user namespace; root maps 48 of its uids; one pair is
  * made as each of them. All are charged to uid 1009, the namespace's
@@ -147,7 +119,8 @@ int pc_share(void)
 	pc_result(pc_stat("dropped_share") - dropped == PC_HOG_PAIRS - share,
 		  "share.hog-drops-counted", "dropped_share %ld more, want %ld",
 		  pc_stat("dropped_share") - dropped, PC_HOG_PAIRS - share);
-	pc_share_other_user();
+	if (!pc_other_user_recorded("share", 1001, "@peercred-share-other"))
+		pc_result(false, "share.other-user", "its connections were not all recorded");
 
 	/* Users fill all but the reserve, one share each; the hog has no end of this pipe. */
 	if (pipe(fill))
