@@ -13,12 +13,12 @@ trap 'rm -rf "$out"' EXIT
 s=$PEERCRED_TOP/scripts
 # Two lanes side by side. A QEMU guest runs on one host thread
 # (thread=single), so one lane alone would leave the second core idle.
-# The longest job, torture on the PREEMPT_RT debug kernel, starts the
-# second lane, the PREEMPT_RT kernels' guests and KUnit follow it; the
-# first lane has the static checks, the other Debian kernels' guests, the
-# Prometheus test, then torture on the generic debug kernel. Kernel builds
-# never overlap (kunit-kernel.sh holds one lock for all). Results are
-# shown as they come, the summary counts both lanes.
+# The first lane has the static checks (two streams of module builds),
+# the guests of the generic and cloud kernels, D-Bus and Prometheus. The
+# second has torture on both debug kernels (PREEMPT_RT first, the longest
+# job), the PREEMPT_RT kernels' guests and KUnit. Kernel builds never
+# overlap (kunit-kernel.sh holds one lock for all). Results are shown as
+# they come, the summary counts both lanes.
 # shellcheck source=scripts/kunit-lib.sh
 . "$PEERCRED_TOP/scripts/kunit-lib.sh"
 generic=() rt=()
@@ -42,12 +42,12 @@ results='^(PASS|FAIL|SKIP) '
 	guests "${other_kernels[@]}"
 	((${#other_full[@]} == 0)) || "$s/dbus-test.sh" "${other_full[@]}"
 	"$s/metrics-test.sh"
-	# Without a series list, the second lane's torture.sh says why.
-	((${#generic[@]} == 0)) || PEERCRED_TORTURE_JOBS=1 "$s/torture.sh" --no-deps "${generic[@]}"
 } 2>"$out/lane1.err" | tee "$out/lane1" | grep --line-buffered -E "$results" &
 lane1=$!
 {
 	PEERCRED_TORTURE_JOBS=1 "$s/torture.sh" --no-deps "${rt[@]}"
+	# Without a series list, torture.sh above said why.
+	((${#generic[@]} == 0)) || PEERCRED_TORTURE_JOBS=1 "$s/torture.sh" --no-deps "${generic[@]}"
 	guests "${rt_kernels[@]}"
 	((${#rt_full[@]} == 0)) || "$s/dbus-test.sh" "${rt_full[@]}"
 	"$s/kunit.sh" --no-deps
