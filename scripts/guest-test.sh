@@ -15,7 +15,7 @@ set -euo pipefail
 rows=$(peercred_kernels "$@") || exit 2
 full_scenarios=(preexisting users setuid-after socketpair names close refused visibility
 	hiding drift netns userns parked full share flood resume)
-basic_scenarios=(users socketpair)
+basic_scenarios=(users socketpair hiding drift share flood)
 
 if ! peercred_guest_bin "$PEERCRED_CACHE/guest-bin"; then
 	echo "FAIL guest-programs: do not build"
@@ -32,14 +32,13 @@ while read -r name series flavor _ level; do
 		echo "FAIL $name/build: module does not build against $kver"
 		continue
 	fi
-	# The flood scenario holds 400 000 socks; a reader that held up RCU
-	# for 3 s would be reported.
-	mem=1024 append=${PEERCRED_APPEND:-}
+	# The flood scenario (both levels) holds 400 000 socks; a reader that
+	# held up RCU for 3 s would be reported.
+	mem=2048 append="rcupdate.rcu_cpu_stall_timeout=3 ${PEERCRED_APPEND:-}"
 	if [ "$level" = full ]; then
 		script=checks.sh timeout=600 scenarios=("${full_scenarios[@]}")
-		mem=2048 append="rcupdate.rcu_cpu_stall_timeout=3 $append"
 	else
-		script=basic.sh timeout=200 scenarios=("${basic_scenarios[@]}")
+		script=basic.sh timeout=400 scenarios=("${basic_scenarios[@]}")
 	fi
 	log="$PEERCRED_CACHE/guest-$kver.log"
 	SECONDS=0

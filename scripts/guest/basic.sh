@@ -1,8 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=sh
 # Runs inside the guest as /scenario on the kernels of the "basic" level
-# (scripts/kernels): load, the users and socketpair scenarios, unload and a
-# clean dmesg; same lines and markers as checks.sh, of which it is a part.
+# (scripts/kernels): load, the users and socketpair scenarios, the attacks
+# of users who are not friendly (hiding, drift of a thread, shares, a
+# flooded table's reader), unload and a clean dmesg; same lines and markers
+# as checks.sh, of which it is a part.
 M=/peercred/peercred.ko
 
 pass() { echo "PASS $1"; }
@@ -14,11 +16,21 @@ scenario() {
 }
 
 if insmod $M && [ -r /proc/peercred ]; then pass load; else fail load "insmod failed"; fi
-for s in users socketpair; do
+for s in users socketpair hiding drift; do
 	scenario $s
 done
 rmmod peercred && pass unload || fail unload "rmmod failed"
 [ ! -e /proc/peercred ] && pass unload.proc-gone || fail unload.proc-gone "still there"
+
+insmod $M max_rows=256 && scenario share
+rmmod peercred
+insmod $M max_rows=262144 user_rows=50000 && scenario flood 200000
+rmmod peercred
+if dmesg | grep -E 'detected stall|soft lockup|blocked for more than'; then
+	fail flood.no-stall-warnings "see the lines above"
+else
+	pass flood.no-stall-warnings
+fi
 
 if dmesg | grep -E 'BUG:|WARNING:|Oops|general protection|Call Trace|refcount_t:|UBSAN|KASAN'; then
 	fail dmesg-clean "see the lines above"
