@@ -61,6 +61,7 @@ static struct user_namespace *peercred_fake_userns(struct kunit *test)
 /* One /proc/peercred line, split into its columns (side 0 = srv, 1 = cli). */
 struct peercred_cols {
 	char type[16], origin[16], comm[2][32], drift[2][8], flags[8], path[128];
+	char pidfs[2][24], label[2][96];
 	unsigned int uid[2], gid[2], age;
 	unsigned long ino[2];
 	int pid[2];
@@ -69,11 +70,12 @@ struct peercred_cols {
 static bool peercred_fmt_parse(const char *line, struct peercred_cols *c)
 {
 	return sscanf(line,
-		      "%15s %15s %lu %d %u %u %31s %7s %lu %d %u %u %31s %7s %u %7s %127s",
+		      "%15s %15s %lu %d %u %u %31s %7s %lu %d %u %u %31s %7s %u %7s %127s %23s %95s %23s %95s",
 		      c->type, c->origin, &c->ino[0], &c->pid[0], &c->uid[0],
 		      &c->gid[0], c->comm[0], c->drift[0], &c->ino[1], &c->pid[1],
 		      &c->uid[1], &c->gid[1], c->comm[1], c->drift[1], &c->age,
-		      c->flags, c->path) == 17;
+		      c->flags, c->path, c->pidfs[0], c->label[0], c->pidfs[1],
+		      c->label[1]) == 21;
 }
 
 /* Whitespace-separated words on the first line of @text. */
@@ -90,6 +92,16 @@ static int peercred_fmt_words(const char *text)
 			text++;
 	}
 	return n;
+}
+
+/* The pidfs column for @pid, read straight from the kernel's struct pid. */
+static void peercred_fmt_pidfs(char *buf, size_t size, struct pid *pid)
+{
+#ifdef PEERCRED_HAVE_PIDFS_INO
+	snprintf(buf, size, "%llu", pid->ino);
+#else
+	strscpy(buf, "-", size);
+#endif
 }
 
 /* Format the row holding @sk as a reader in @uns would see it. */
@@ -117,6 +129,7 @@ static void peercred_format_columns(struct kunit *test)
 	struct peercred_fmt f;
 	struct socket *a, *b;
 	struct cred *as;
+	char want[24];
 
 	peercred_fmt_init(test, &f);
 	as = peercred_kunit_cred(test, PEERCRED_NS_BASE + 5, PEERCRED_NS_BASE + 7,
@@ -130,8 +143,8 @@ static void peercred_format_columns(struct kunit *test)
 	peercred_format_header(&f.m);
 	peercred_fmt_show(test, &f, a->sk, peercred_format_row, ns);
 	/* awk-able: one header name per column, as many as a row has. */
-	KUNIT_EXPECT_EQ(test, peercred_fmt_words(peercred_fmt_text(&f)), 17);
-	KUNIT_EXPECT_EQ(test, peercred_fmt_words(strchr(peercred_fmt_text(&f), '\n') + 1), 17);
+	KUNIT_EXPECT_EQ(test, peercred_fmt_words(peercred_fmt_text(&f)), 21);
+	KUNIT_EXPECT_EQ(test, peercred_fmt_words(strchr(peercred_fmt_text(&f), '\n') + 1), 21);
 	/* Past the header line. */
 	KUNIT_ASSERT_TRUE_MSG(test,
 			      peercred_fmt_parse(strchr(peercred_fmt_text(&f), '\n') + 1, &c),
@@ -151,6 +164,13 @@ static void peercred_format_columns(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, c.drift[1], "c");
 	KUNIT_EXPECT_STREQ(test, c.flags, "-");
 	KUNIT_EXPECT_STREQ(test, c.path, "-");
+	/* What fstat() of SO_PEERPIDFD's pidfd would say: both ends are us. */
+	peercred_fmt_pidfs(want, sizeof(want), task_tgid(current));
+	KUNIT_EXPECT_STREQ(test, c.pidfs[0], want);
+	KUNIT_EXPECT_STREQ(test, c.pidfs[1], want);
+	/* Kernel sockets have no file: no process could ask SO_PEERSEC. */
+	KUNIT_EXPECT_STREQ(test, c.label[0], "-");
+	KUNIT_EXPECT_STREQ(test, c.label[1], "-");
 
 	/* The same row for a reader in the initial namespace: host ids. */
 	f.m.count = 0;
@@ -174,7 +194,7 @@ static void peercred_format_detail_block(struct kunit *test)
 	struct peercred_kconn c;
 	struct peercred_fmt f;
 	struct cred *as;
-	char want[128];
+	char want[128], ino[24];
 
 	peercred_fmt_init(test, &f);
 	as = peercred_kunit_cred(test, PEERCRED_NS_BASE + 5, PEERCRED_NS_BASE + 7,
@@ -199,6 +219,10 @@ static void peercred_format_detail_block(struct kunit *test)
 					   "\npath:\t@peercred-kunit-detail\n"));
 	KUNIT_EXPECT_NOT_NULL(test, strstr(peercred_fmt_text(&f), "\nsrv_ino:\t0\n"));
 	KUNIT_EXPECT_NOT_NULL(test, strstr(peercred_fmt_text(&f), "origin:\tconnect\n"));
+	/* The listener's snapshot, taken by listen() in this task. */
+	peercred_fmt_pidfs(ino, sizeof(ino), task_tgid(current));
+	snprintf(want, sizeof(want), "\nsrv_pidfs:\t%s\nsrv_label:\t-\n", ino);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(peercred_fmt_text(&f), want));
 
 	peercred_table_release_sk(&f.t, c.srv_sk);
 	peercred_kunit_close(&c);

@@ -10,6 +10,7 @@
 #include <linux/capability.h>
 #include <linux/module.h>
 #include <linux/net.h>
+#include <linux/pid.h>
 #include <linux/rcupdate.h>
 #include <net/sock.h>
 
@@ -57,6 +58,19 @@ static inline u64 peercred_sock_ino(struct sock *sk)
 		ino = SOCK_INODE(sock)->i_ino;
 	rcu_read_unlock();
 	return ino;
+#endif
+}
+
+/*
+ * The pidfs inode number of @pid: the st_ino of any pidfd for it (64-bit),
+ * never reused while the system runs. 0 where the kernel has no pidfs.
+ */
+static inline u64 peercred_pidfs_ino(const struct pid *pid)
+{
+#ifdef PEERCRED_HAVE_PIDFS_INO
+	return pid ? pid->ino : 0;
+#else
+	return 0;
 #endif
 }
 

@@ -39,3 +39,16 @@ endif
 ifneq ($(shell grep -s 'struct task_exec_state {' $(srctree)/include/linux/sched/exec_state.h),)
 ccflags-y += -DPEERCRED_HAVE_TASK_EXEC_STATE
 endif
+
+# pidfs (6.9) gave every struct pid a 64-bit inode number, never reused: the
+# st_ino of a pidfd for it.
+ifneq ($(shell grep -s 'u64 ino;' $(srctree)/include/linux/pid.h),)
+ccflags-y += -DPEERCRED_HAVE_PIDFS_INO
+endif
+
+# 6.9 exported do_sock_getsockopt() with kernel-pointer arguments: the one
+# exported way to ask what SO_PEERSEC answers (6.1 has only user pointers,
+# and nothing of it exported).
+ifneq ($(shell grep -s 'int do_sock_getsockopt' $(srctree)/include/net/sock.h),)
+ccflags-y += -DPEERCRED_HAVE_DO_SOCK_GETSOCKOPT
+endif

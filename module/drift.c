@@ -8,6 +8,9 @@
  *      (what SO_PEERCRED/SO_PEERGROUPS report is stale); "its" is the
  *      thread's that connected, see peercred_snapshot_task()
  *   x  it has exited
+ *   r  it has exited and its pid number, in the reader's pid namespace,
+ *      now names another process: /proc/PID is not the peer any more
+ *      (the row's pidfs id, and the struct pid behind it, are never reused)
  *   h  its pid is not visible in the reader's pid namespace (pid shows 0)
  */
 
@@ -65,22 +68,40 @@ struct task_struct *peercred_snapshot_task(const struct peercred_side *side)
 EXPORT_SYMBOL_IF_KUNIT(peercred_snapshot_task);
 
 /*
+ * Whether @nr, the number of the exited @pid in @pns, is another live
+ * task's now. Under rcu_read_lock().
+ */
+static bool peercred_pid_reused(struct pid *pid, pid_t nr,
+				struct pid_namespace *pns)
+{
+	struct pid *now = nr ? find_pid_ns(nr, pns) : NULL;
+
+	return now && now != pid && pid_task(now, PIDTYPE_PID);
+}
+
+/*
  * Letters for @side into @buf (PEERCRED_DRIFT_LEN bytes), "-" for none,
- * given peercred_snapshot_task() (NULL: none; under rcu_read_lock()) and
- * whether the reader's pid namespace sees the snapshot's pid.
+ * given peercred_snapshot_task() (NULL: none) and the reader's pid
+ * namespace. Under rcu_read_lock().
  */
 const char *peercred_drift_of(char *buf, const struct peercred_side *side,
-			      struct task_struct *task, bool visible)
+			      struct task_struct *task,
+			      struct pid_namespace *pns)
 {
+	pid_t nr;
 	char *p = buf;
 
 	if (!side->pid)
 		return "-";
-	if (!task)
+	nr = pid_nr_ns(side->pid, pns);
+	if (!task) {
 		*p++ = 'x';
-	else if (side->cred && !peercred_ids_equal(__task_cred(task), side->cred))
+		if (peercred_pid_reused(side->pid, nr, pns))
+			*p++ = 'r';
+	} else if (side->cred && !peercred_ids_equal(__task_cred(task), side->cred)) {
 		*p++ = 'c';
-	if (!visible)
+	}
+	if (!nr)
 		*p++ = 'h';
 	if (p == buf)
 		return "-";
@@ -96,7 +117,7 @@ const char *peercred_drift(char *buf, const struct peercred_side *side,
 
 	rcu_read_lock();
 	letters = peercred_drift_of(buf, side, peercred_snapshot_task(side),
-				    pid_nr_ns(side->pid, pns));
+				    pns);
 	rcu_read_unlock();
 	return letters;
 }

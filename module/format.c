@@ -11,6 +11,7 @@
 #include <linux/net.h>
 #include <linux/pid.h>
 #include <linux/seq_file.h>
+#include <linux/slab.h>
 #include <linux/string_helpers.h>
 #include <linux/un.h>
 #include <linux/user_namespace.h>
@@ -81,8 +82,7 @@ static void peercred_now(struct peercred_now *now,
 	if (task)
 		strscpy(comm, task->comm, sizeof(comm));
 	now->shown_drift = peercred_drift_of(now->drift, side,
-					     peercred_snapshot_task(side),
-					     now->nr);
+					     peercred_snapshot_task(side), pns);
 	rcu_read_unlock();
 	now->shown_comm = peercred_comm_escape(now->comm, sizeof(now->comm), comm);
 }
@@ -143,7 +143,9 @@ void peercred_format_header(struct seq_file *m)
 	seq_printf(m, "%-9s %-11s", "type", "origin");
 	peercred_format_side_header(m, "srv");
 	peercred_format_side_header(m, "cli");
-	seq_printf(m, " %8s %-5s %s\n", "age_ms", "flags", "path");
+	seq_printf(m, " %8s %-5s %s", "age_ms", "flags", "path");
+	/* Later columns are appended, so that awk '$N' scripts keep working. */
+	seq_puts(m, " srv_pidfs srv_label cli_pidfs cli_label\n");
 }
 EXPORT_SYMBOL_IF_KUNIT(peercred_format_header);
 
@@ -180,6 +182,48 @@ static const char *peercred_flags(const struct peercred_conn *row)
 	return row->side[PEERCRED_SRV].sk->sk_socket ? "-" : "p";
 }
 
+/*
+ * An end's label is what SO_PEERSEC returns on the opposite sock, the one
+ * holding this end's snapshot. Not shown for an end the reader may not see.
+ */
+static int peercred_side_label(const struct peercred_conn *row, int i,
+			       char *buf, int size, bool *cut)
+{
+	if (row->side[i].hidden) {
+		*cut = false;
+		return 0;
+	}
+	return peercred_label(row->side[!i].sk, buf, size, cut);
+}
+
+/* The table holds this much of a label; the detail block holds it all. */
+#define PEERCRED_LABEL_ROW	64
+#define PEERCRED_LABEL_CUT	"..."
+
+/* " pidfs label" of end @i: "-" for what the kernel does not give. */
+static void peercred_format_identity(struct peercred_line *l,
+				     const struct peercred_conn *row, int i)
+{
+	u64 ino = peercred_pidfs_ino(row->side[i].pid);
+	char label[PEERCRED_LABEL_ROW];
+	bool cut;
+	int len;
+
+	if (ino)
+		peercred_line_num(l, ino, 0);
+	else
+		peercred_line_str(l, "-", 0);
+	len = peercred_side_label(row, i, label, sizeof(label), &cut);
+	peercred_line_putc(l, ' ');
+	if (len <= 0) {
+		peercred_line_putc(l, '-');
+		return;
+	}
+	peercred_line_escape(l, label, len);
+	if (cut)
+		peercred_line_escape(l, PEERCRED_LABEL_CUT, strlen(PEERCRED_LABEL_CUT));
+}
+
 void peercred_format_row(struct seq_file *m, const struct peercred_conn *row,
 			 struct user_namespace *uns, struct pid_namespace *pns)
 {
@@ -201,6 +245,8 @@ void peercred_format_row(struct seq_file *m, const struct peercred_conn *row,
 		peercred_line_escape(&l, name, len);
 	else
 		peercred_line_putc(&l, '-');
+	peercred_format_identity(&l, row, PEERCRED_SRV);
+	peercred_format_identity(&l, row, PEERCRED_CLI);
 	peercred_line_putc(&l, '\n');
 	peercred_line_commit(m, &l);
 }
@@ -253,6 +299,31 @@ static void peercred_format_cred(struct seq_file *m, const char *who,
 		   peercred_cap_u64(cred->cap_permitted));
 }
 
+/* The detail block's label is whole, up to a page ("..." past that). */
+static void peercred_format_detail_identity(struct seq_file *m, const char *who,
+					    const struct peercred_conn *row,
+					    int i)
+{
+	u64 ino = peercred_pidfs_ino(row->side[i].pid);
+	char *label = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	bool cut = false;
+	int len = -ENOMEM;
+
+	if (ino)
+		seq_printf(m, "%s_pidfs:\t%llu\n", who, ino);
+	else
+		seq_printf(m, "%s_pidfs:\t-\n", who);
+	if (label)
+		len = peercred_side_label(row, i, label, PAGE_SIZE, &cut);
+	seq_printf(m, "%s_label:\t", who);
+	if (len > 0)
+		seq_escape_mem(m, label, len, PEERCRED_ESC_FLAGS, PEERCRED_ESC_CHARS);
+	else
+		seq_putc(m, '-');
+	seq_printf(m, "%s\n", cut ? PEERCRED_LABEL_CUT : "");
+	kfree(label);
+}
+
 /* One "key:\tvalue" block per connection, /proc/<pid>/status style. */
 void peercred_format_detail(struct seq_file *m, const struct peercred_conn *row,
 			    struct user_namespace *uns,
@@ -278,6 +349,7 @@ void peercred_format_detail(struct seq_file *m, const struct peercred_conn *row,
 			   who[i], peercred_sock_ino(side->sk), who[i], now.nr,
 			   who[i], now.shown_comm, who[i], now.shown_drift);
 		peercred_format_cred(m, who[i], side, uns);
+		peercred_format_detail_identity(m, who[i], row, i);
 	}
 	seq_putc(m, '\n');
 }

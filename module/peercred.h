@@ -42,9 +42,13 @@ void peercred_format_detail(struct seq_file *m, const struct peercred_conn *row,
 #define PEERCRED_DRIFT_LEN	4
 struct task_struct *peercred_snapshot_task(const struct peercred_side *side);
 const char *peercred_drift_of(char *buf, const struct peercred_side *side,
-			      struct task_struct *task, bool visible);
+			      struct task_struct *task,
+			      struct pid_namespace *pns);
 const char *peercred_drift(char *buf, const struct peercred_side *side,
 			   struct pid_namespace *pns);
+
+/* label.c: what SO_PEERSEC on @sk returns; process context */
+int peercred_label(struct sock *sk, char *buf, int size, bool *cut);
 
 /* walk.c; peercred_walk_reap() is called with net_rwsem held for read */
 void peercred_walk(struct peercred_table *t);
