@@ -65,14 +65,26 @@ static inline u64 peercred_sock_ino(struct sock *sk)
  * The pidfs inode number of @pid: the st_ino of any pidfd for it (64-bit),
  * never reused while the system runs. 0 where the kernel has no pidfs.
  */
+#ifdef PEERCRED_HAVE_PIDFS_INO
+#define PEERCRED_SHOWS_PIDFS	1
 static inline u64 peercred_pidfs_ino(const struct pid *pid)
 {
-#ifdef PEERCRED_HAVE_PIDFS_INO
 	return pid ? pid->ino : 0;
-#else
-	return 0;
-#endif
 }
+#else
+#define PEERCRED_SHOWS_PIDFS	0
+static inline u64 peercred_pidfs_ino(const struct pid *pid)
+{
+	return 0;
+}
+#endif
+
+/* Whether label.c can ask what SO_PEERSEC answers (see there). */
+#ifdef PEERCRED_HAVE_DO_SOCK_GETSOCKOPT
+#define PEERCRED_SHOWS_LABELS	1
+#else
+#define PEERCRED_SHOWS_LABELS	0
+#endif
 
 /* For kernel_bind()/kernel_connect() (the KUnit helpers): 7.0 renamed it. */
 /*

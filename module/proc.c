@@ -339,6 +339,9 @@ static int peercred_stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "dropped_full %lu\ndropped_share %lu\ndeferred_puts %lu\nrow_bytes %zu\nmemory_bytes %zu\n",
 		   full, share, peercred_table_count(t, PEERCRED_CNT_DEFERRED_PUTS),
 		   sizeof(struct peercred_row), peercred_table_memory(t));
+	/* What this kernel lets the table show (README: "Identity"). */
+	seq_printf(m, "pidfs_ids %d\nlsm_labels %d\n", PEERCRED_SHOWS_PIDFS,
+		   PEERCRED_SHOWS_LABELS);
 	peercred_probes_show(m);
 	return 0;
 }
