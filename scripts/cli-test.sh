@@ -219,6 +219,27 @@ for runner in "${runners[@]}"; do
 	expect explain/no-detail-file 0 block:3455 'out:pid 120  uid 101  gid 101' 'out:returns: unknown (cannot read'
 	pc "$data/oldformat" explain 3460
 	expect explain/old-header 0 block:3461 'out:pid 140  uid 1000  gid 1000' 'out:socketpair-time snapshot' 'out:drift: unknown'
+	# identity (pidfs ids, LSM labels, pid reuse): the columns after path
+	I=$data/identity
+	pc "$I" explain 4100
+	expect explain/identity 0 quiet block:4100 \
+		'out:identity: pidfs id 4220; label /usr/bin/client (enforce)' \
+		block:4101 'out:identity: pidfs id 4213; label unconfined'
+	pc "$I" explain 4111
+	expect explain/pid-reused 0 block:4111 \
+		'out:the process has exited; pid 300 is now another process: do not trust /proc/300'
+	pc "$I" explain 4121
+	expect explain/no-identity 0 block:4121 'out:identity: no pidfs id (this kernel has no pidfs' \
+		'out:label - (none: no LSM answers SO_PEERSEC'
+	pc "$I" --label '/usr/bin/client (enforce)'
+	expect label/exact 0 quiet lines:2 'out:/run/dbus/system_bus_socket'
+	pc "$I" --label=unconfined;	expect label/either-end 0 lines:3 no:/run/old.sock
+	pc "$I" --label /usr/bin/client;	expect label/whole-only 1 lines:1
+	pc "$I" --label '';		expect label/empty 2 usage 'err:--label needs a value'
+	pc "$I" --json --label=unconfined
+	expect json/identity 0 'json:d[0]["srv_pidfs"] == 4213 and d[0]["cli_label"] == "/usr/bin/client (enforce)" and d[1]["cli_drift"] == "xr"'
+	pc "$I" --json --path /run/old.sock
+	expect json/no-identity 0 'json:d[0]["srv_pidfs"] == "-" and d[0]["cli_label"] == "-"'
 	pc "$B" explain 99999;	expect explain/unknown 1 lines:0 'err:peercred: no connection with socket inode 99999'
 	pc "$B" explain 0;	expect explain/inode-0 1 lines:0 'err:no connection'
 
