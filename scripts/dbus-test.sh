@@ -54,7 +54,7 @@ while read -r name series flavor _; do
 		tr -d '\r' <"$log" | sed -n '/PEERCRED-DEMO-BEGIN/,/PEERCRED-DEMO-END/p' | sed '1d;$d'
 		continue
 	fi
-	tr -d '\r' <"$log" | sed -n "s#^\(PASS\|FAIL\) #\1 $name/#p"
+	tr -d '\r' <"$log" | sed -n "s#^\(PASS\|FAIL\|SKIP\) #\1 $name/#p"
 	grep -aq 'PEERCRED-DBUS-DONE' "$log" ||
 		echo "FAIL $name/dbus.finished: no end marker (see $log)"
 done <<<"$rows"

@@ -356,3 +356,24 @@ for suite in $(printf '%s\n' "${suites[@]}" | sort -u); do
 	[ -z "${headers[$suite]:-}" ] || chroot_install "$root" -t "$suite" ${headers[$suite]}
 	chroot_sparse "$root"
 done
+
+# The guests' AppArmor tools: Debian's apparmor_parser and the libraries it
+# links, into the cache's guest-root, which boot.sh copies over each
+# initramfs. Not installed on the host: that would start confining the
+# host's own programs with Debian's profiles.
+guest_root=$PEERCRED_CACHE/guest-root
+if [ ! -x "$guest_root/sbin/apparmor_parser" ]; then
+	say "extracting apparmor_parser for the guests"
+	tmp=$(mktemp -d "$PEERCRED_CACHE/.guest-root.XXXXXX")
+	(cd "$tmp" && apt-get -o APT::Sandbox::User=root download -qq apparmor >/dev/null)
+	dpkg-deb -x "$tmp"/apparmor_*.deb "$tmp/deb"
+	mkdir -p "$tmp/root/sbin"
+	cp "$tmp/deb/sbin/apparmor_parser" "$tmp/root/sbin/"
+	for f in $(ldd "$tmp/root/sbin/apparmor_parser" | awk '/=>/ { print $3 } /ld-linux/ { print $1 }'); do
+		mkdir -p "$tmp/root$(dirname "$f")"
+		cp -L "$f" "$tmp/root$f"
+	done
+	rm -rf "$guest_root"
+	mv "$tmp/root" "$guest_root"
+	rm -rf "$tmp"
+fi

@@ -14,8 +14,8 @@ set -euo pipefail
 
 rows=$(peercred_kernels "$@") || exit 2
 full_scenarios=(preexisting users setuid-after socketpair names close refused visibility
-	hiding drift netns userns parked full share flood resume)
-basic_scenarios=(users socketpair hiding drift share flood)
+	hiding drift identity netns userns parked full share flood resume)
+basic_scenarios=(users socketpair hiding drift identity share flood)
 
 if ! peercred_guest_bin "$PEERCRED_CACHE/guest-bin"; then
 	echo "FAIL guest-programs: do not build"
@@ -45,7 +45,7 @@ while read -r name series flavor _ level; do
 	PEERCRED_MEM=$mem PEERCRED_APPEND=$append "$PEERCRED_TOP/scripts/guest/boot.sh" \
 		"$kver" "$build" "$PEERCRED_TOP/scripts/guest/$script" "$log" 2 "$timeout" </dev/null
 	echo "guest-test: $name ($kver, $level) took ${SECONDS}s" >&2
-	tr -d '\r' <"$log" | sed -n "s#^\(PASS\|FAIL\) #\1 $name/#p"
+	tr -d '\r' <"$log" | sed -n "s#^\(PASS\|FAIL\|SKIP\) #\1 $name/#p"
 	for sc in "${scenarios[@]}"; do
 		rc=$(tr -d '\r' <"$log" | sed -n "s/^SCENARIO-END $sc \([0-9]*\)$/\1/p")
 		[ -n "$rc" ] || echo "FAIL $name/scenario.$sc: never finished (see $log)"

@@ -244,7 +244,7 @@ peercred_build() {
 # each file is renamed into place, so no boot copies a half-written one.
 peercred_guest_bin() {
 	local g="$PEERCRED_TOP/scripts/guest" id
-	local src=("$g"/{pctest,check,scenarios,preexisting,drift,namespaces,reader,hold,parked,share,hiding,flood}.c)
+	local src=("$g"/{pctest,check,scenarios,preexisting,drift,namespaces,reader,hold,parked,share,hiding,flood,identity}.c)
 
 	mkdir -p "$1"
 	id=$(cat "${src[@]}" "$g"/*.h | sha256sum)

@@ -43,7 +43,7 @@ while read -r name series flavor _; do
 	PEERCRED_MEM=2048 PEERCRED_OVERLAY=$overlay "$PEERCRED_TOP/scripts/guest/boot.sh" \
 		"$kver" "$build" "$PEERCRED_TOP/scripts/guest/metrics.sh" "$log" 2 400 </dev/null
 	echo "metrics-test: $name ($kver) took ${SECONDS}s" >&2
-	tr -d '\r' <"$log" | sed -n "s#^\(PASS\|FAIL\) #\1 $name/#p"
+	tr -d '\r' <"$log" | sed -n "s#^\(PASS\|FAIL\|SKIP\) #\1 $name/#p"
 	grep -aq 'PEERCRED-METRICS-DONE' "$log" ||
 		echo "FAIL $name/metrics.finished: no end marker (see $log)"
 done <<<"$rows"

@@ -16,7 +16,8 @@ scenario() {
 }
 
 if insmod $M && [ -r /proc/peercred ]; then pass load; else fail load "insmod failed"; fi
-for s in users socketpair hiding drift; do
+. /apparmor.sh
+for s in users socketpair hiding drift identity; do
 	scenario $s
 done
 rmmod peercred && pass unload || fail unload "rmmod failed"

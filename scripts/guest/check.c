@@ -13,9 +13,15 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "pctest.h"
+
+#ifndef SO_PEERPIDFD
+#define SO_PEERPIDFD	77
+#endif
+#define PC_PIDFS_MAGIC	0x50494446
 
 static int failures;
 
@@ -28,6 +34,43 @@ static FILE *pc_open_proc(const char *name)
 
 	snprintf(path, sizeof(path), "%s/%s", pc_proc, name);
 	return fopen(path, "r");
+}
+
+/*
+ * What the module can show on this kernel (peercred_stats, which only
+ * root reads): found once by root, handed down to the users the
+ * scenarios become through the environment.
+ */
+static bool pc_label_shown, pc_pidfs_shown, pc_features_known;
+
+void pc_features(void)
+{
+	const char *f = getenv("PC_FEATURES");
+	char v[8];
+
+	if (!f) {
+		long label = pc_stat("lsm_labels"), pidfs = pc_stat("pidfs_ids");
+
+		if (label < 0 || pidfs < 0)
+			return;		/* not root, or no module yet: later */
+		snprintf(v, sizeof(v), "%d%d", label == 1, pidfs == 1);
+		setenv("PC_FEATURES", v, 1);
+		f = v;
+	}
+	pc_label_shown = f[0] == '1';
+	pc_pidfs_shown = f[1] == '1';
+	pc_features_known = true;
+}
+
+/* Whether the checks of what the module shows may run, saying why not. */
+static bool pc_features_ready(const char *name)
+{
+	if (!pc_features_known)
+		pc_features();
+	if (!pc_features_known)
+		pc_result(false, name,
+			  "cannot tell what the module shows: peercred_stats unreadable");
+	return pc_features_known;
 }
 
 void pc_result(bool ok, const char *name, const char *fmt, ...)
@@ -51,6 +94,16 @@ void pc_result(bool ok, const char *name, const char *fmt, ...)
 		exit(2);
 	if (!ok)
 		failures++;
+}
+
+/* A check this kernel gives no oracle for: counted, not passed. */
+void pc_skip(const char *name, const char *why)
+{
+	char buf[512];
+	int n = snprintf(buf, sizeof(buf), "SKIP %s: %s\n", name, why);
+
+	if (write(STDOUT_FILENO, buf, n < (int)sizeof(buf) ? n : (int)sizeof(buf) - 1) < 0)
+		exit(2);
 }
 
 int pc_failures(void)
@@ -80,11 +133,12 @@ bool pc_find_row(unsigned long ino, struct pc_row *r, int *side)
 	while (!found && fgets(line, sizeof(line), f)) {
 		memset(r, 0, sizeof(*r));
 		if (sscanf(line,
-			   "%15s %15s %lu %d %u %u %63s %7s %lu %d %u %u %63s %7s %lu %7s %511s",
+			   "%15s %15s %lu %d %u %u %63s %7s %lu %d %u %u %63s %7s %lu %7s %511s %23s %511s %23s %511s",
 			   r->type, r->origin, &r->ino[0], &r->pid[0], &r->uid[0],
 			   &r->gid[0], r->comm[0], r->drift[0], &r->ino[1], &r->pid[1],
 			   &r->uid[1], &r->gid[1], r->comm[1], r->drift[1], &r->age_ms,
-			   r->flags, r->path) != 17)
+			   r->flags, r->path, r->pidfs[0], r->label[0], r->pidfs[1],
+			   r->label[1]) != 21)
 			continue;
 		if (r->ino[1] == ino) {
 			*side = 1;
@@ -206,6 +260,10 @@ bool pc_find_detail(unsigned long ino, struct pc_detail *d)
 			d->cap_eff[side] = *val == '-' ? PC_HIDDEN : strtoull(val, NULL, 16);
 		else if (!strcmp(key + 4, "cap_prm"))
 			d->cap_prm[side] = strtoull(val, NULL, 16);
+		else if (!strcmp(key + 4, "pidfs"))
+			snprintf(d->pidfs[side], sizeof(d->pidfs[side]), "%s", val);
+		else if (!strcmp(key + 4, "label"))
+			snprintf(d->label[side], sizeof(d->label[side]), "%s", val);
 	}
 	fclose(f);
 	return found;
@@ -224,6 +282,93 @@ long pc_stat(const char *key)
 			ret = v;
 	fclose(f);
 	return ret;
+}
+
+/*
+ * The pidfs id of fd's peer: fstat() of the pidfd SO_PEERPIDFD returns,
+ * where that is a pidfs inode (6.9+). Before 6.5 there is no SO_PEERPIDFD
+ * and before 6.9 pidfds share one anonymous inode: the row shows "-".
+ */
+static void pc_check_pidfs(const char *name, int fd, const struct pc_row *r,
+			   const struct pc_detail *d, int other)
+{
+	char n[256], want[24] = "-", why[128];
+	socklen_t len = sizeof(int);
+	struct statfs sfs;
+	struct stat st;
+	int pidfd;
+
+	snprintf(n, sizeof(n), "%s.pidfs", name);
+	if (!pc_features_ready(n))
+		return;
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERPIDFD, &pidfd, &len)) {
+		if (errno != ENOPROTOOPT) {
+			snprintf(why, sizeof(why),
+				 "SO_PEERPIDFD: %s: this kernel gives no pidfd here",
+				 strerror(errno));
+			pc_skip(n, why);
+			return;
+		}
+	} else {
+		if (!fstatfs(pidfd, &sfs) && sfs.f_type == PC_PIDFS_MAGIC && !fstat(pidfd, &st))
+			snprintf(want, sizeof(want), "%lu", (unsigned long)st.st_ino);
+		close(pidfd);
+	}
+	pc_result(!strcmp(r->pidfs[other], want) && !strcmp(d->pidfs[other], want) &&
+		  (strcmp(want, "-") || !pc_pidfs_shown), n,
+		  "row says %s, detail %s, fstat(SO_PEERPIDFD) says %s (module shows pidfs: %d)",
+		  r->pidfs[other], d->pidfs[other], want, pc_pidfs_shown);
+}
+
+/* @len bytes of @s as the module escapes names; at most @max of them. */
+static void pc_escape(char *out, size_t size, const char *s, size_t len,
+		      size_t max)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < len && i < max && o + 5 < size; i++) {
+		unsigned char c = s[i];
+
+		if (c <= ' ' || c > '~' || c == '\\')
+			o += snprintf(out + o, size - o, "\\%03o", c);
+		else
+			out[o++] = c;
+	}
+	out[o] = '\0';
+	if (len > max)
+		snprintf(out + o, size - o, "...");
+}
+
+/*
+ * The LSM label of fd's peer is what SO_PEERSEC says on fd: in the row
+ * (escaped, cut at 64 bytes) and in the detail block (whole). "-" where no
+ * LSM answers, where the module cannot ask on this kernel (6.1), and for
+ * an end hidden from this reader (its detail ids are "-").
+ */
+static void pc_check_label(const char *name, int fd, const struct pc_row *r,
+			   const struct pc_detail *d, int other)
+{
+	char raw[4096], row[512] = "-", whole[4096] = "-", n[256];
+	socklen_t len = sizeof(raw);
+	bool hidden = d->uid[other][0] == PC_HIDDEN;
+
+	snprintf(n, sizeof(n), "%s.label", name);
+	if (!pc_features_ready(n))
+		return;
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERSEC, raw, &len)) {
+		if (errno != ENOPROTOOPT) {
+			pc_result(false, n, "SO_PEERSEC: %s", strerror(errno));
+			return;
+		}
+	} else if (pc_label_shown && !hidden) {
+		while (len > 0 && !raw[len - 1])
+			len--;
+		pc_escape(row, sizeof(row), raw, len, 64);
+		pc_escape(whole, sizeof(whole), raw, len, sizeof(raw));
+	}
+	pc_result(!strcmp(r->label[other], row) && !strcmp(d->label[other], whole), n,
+		  "row says %s, detail %s; SO_PEERSEC gives %s (module shows labels: %d)",
+		  r->label[other], d->label[other], whole, pc_label_shown);
 }
 
 /*
@@ -291,6 +436,8 @@ void pc_check_fd(const char *name, int fd, const struct pc_ident *peer,
 		same = groups[i] == d.groups[other][i];
 	pc_result(same, n, "detail groups (%d) or ids differ from SO_PEERGROUPS (%d) / SO_PEERCRED",
 		  d.ngroups[other], ng);
+	pc_check_pidfs(name, fd, &r, &d, other);
+	pc_check_label(name, fd, &r, &d, other);
 
 	if (!peer)
 		return;

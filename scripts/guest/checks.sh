@@ -71,7 +71,8 @@ if insmod $M && [ -r /proc/peercred ]; then pass load; else fail load "insmod fa
 wait $pre
 echo "SCENARIO-END preexisting $?"
 
-for s in users setuid-after socketpair names close refused visibility hiding drift netns userns parked; do
+. /apparmor.sh
+for s in users setuid-after socketpair names close refused visibility hiding drift identity netns userns parked; do
 	scenario $s
 done
 

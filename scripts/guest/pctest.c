@@ -4,6 +4,7 @@
  * pctest runas UID GID GROUPS|- PROGRAM [ARGS]: exec a real program as a
  * user of the test's choosing (busybox has no setpriv).
  * pctest serve|dial|pair ...: long-lived ends for the tour (hold.c).
+ * pctest label-client PATH: the confined client of identity.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,6 +43,9 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	pc_features();
+	if (!strcmp(argv[1], "label-client") && argc == 3)
+		return pc_label_client(argv[2]);
 	if (!strcmp(argv[1], "runas"))
 		return pc_runas(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "serve") || !strcmp(argv[1], "dial") ||

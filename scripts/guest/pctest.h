@@ -19,6 +19,7 @@ struct pc_row {
 	unsigned int uid[2], gid[2];
 	char comm[2][64];
 	unsigned long age_ms;
+	char pidfs[2][24], label[2][512];
 };
 
 /* One /proc/peercred_detail block. */
@@ -30,6 +31,7 @@ struct pc_detail {
 	unsigned int groups[2][PC_MAX_GROUPS];
 	unsigned long long cap_eff[2], cap_prm[2];
 	char path[512], origin[16];
+	char pidfs[2][24], label[2][4096];
 };
 
 /* What a test made a process be; pid 0 = do not check. */
@@ -44,6 +46,8 @@ struct pc_ident {
 /* check.c */
 extern const char *pc_proc;
 void pc_result(bool ok, const char *name, const char *fmt, ...);
+void pc_skip(const char *name, const char *why);
+void pc_features(void);
 int pc_failures(void);
 bool pc_find_row(unsigned long ino, struct pc_row *row, int *side);
 bool pc_find_detail(unsigned long ino, struct pc_detail *d);
@@ -80,6 +84,10 @@ int pc_drift(void);
 int pc_netns(void);
 int pc_userns(void);
 int pc_resume(void);
+
+/* identity.c */
+int pc_identity(void);
+int pc_label_client(const char *path);
 
 /* parked.c, share.c, hiding.c */
 int pc_parked(void);

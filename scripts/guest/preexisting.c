@@ -29,13 +29,40 @@ static const struct pc_ident pre_cli = {
 	.ngroups = 1, .groups = { 200 },
 };
 
-/* Up to a minute for checks.sh to load the module. */
+#define PRE_FEATURES "/tmp/peercred-pre.features"
+
+/*
+ * Up to a minute for checks.sh to load the module, and for the
+ * coordinator (root) to say what it shows, which these users cannot read.
+ */
 static void pc_wait_module(void)
 {
+	char v[8] = "";
+	FILE *f = NULL;
 	int i;
 
-	for (i = 0; i < 600 && access("/proc/peercred", F_OK); i++)
+	for (i = 0; i < 600 && !(f = fopen(PRE_FEATURES, "r")); i++)
 		usleep(100000);
+	if (f && fgets(v, sizeof(v), f))
+		setenv("PC_FEATURES", v, 1);
+	if (f)
+		fclose(f);
+}
+
+/* As root, once the module is there: see pc_wait_module(). */
+static void pc_tell_features(void)
+{
+	FILE *f;
+	int i;
+
+	for (i = 0; i < 600 && !getenv("PC_FEATURES"); i++) {
+		usleep(100000);
+		pc_features();
+	}
+	f = fopen(PRE_FEATURES ".new", "w");
+	if (!f || fputs(getenv("PC_FEATURES") ?: "", f) < 0 || fclose(f) ||
+	    rename(PRE_FEATURES ".new", PRE_FEATURES))
+		pc_result(false, "preexisting.features", "cannot write " PRE_FEATURES);
 }
 
 /* One row for @fd's connection, with @fd's end on side @want_side. */
@@ -115,10 +142,12 @@ int pc_preexisting(const char *ready)
 	/* Server and client set up: now the module may come. */
 	pc_xread(up[0], &c, 1);
 	pc_xread(up[0], &c, 1);
+	unlink(PRE_FEATURES);
 	f = fopen(ready, "w");
 	if (!f)
 		return 1;
 	fclose(f);
+	pc_tell_features();
 	pc_xread(up[0], &c, 1);
 	pc_xread(up[0], &c, 1);
 	close(hold[1]);
