@@ -61,7 +61,7 @@ help:
 	@echo "make install         modules_install + depmod; make dkms-install"
 	@echo "make demo            boot Debian's kernel in QEMU with peercred, print /proc/peercred"
 	@echo "make check           install deps, run every test, print 'N passed, N failed'"
-	@echo "make tour            preexisting connections, drift, namespaces, the CLI, in a guest"
+	@echo "make tour            preexisting connections, drift, identity, namespaces, the CLI, in a guest"
 	@echo "make kunit            KUnit suites on every series (newest under UML, others in QEMU)"
 	@echo "make torture          KASAN/lockdep/kmemleak/failslab debug kernels (generic, PREEMPT_RT) under load"
 	@echo "make bench            connect cost and table scale, in a guest (figures only)"

@@ -1,15 +1,16 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# `make tour`: each /proc/peercred feature on Debian's 6.1 kernel in QEMU, as
-# a transcript of real commands and output: connections from before load,
-# drift, namespaces, the CLI. The README's samples come from here.
+# `make tour`: each /proc/peercred feature on Debian's newest kernel (7.3,
+# which has pidfs and AppArmor peer labels for AF_UNIX) in QEMU, as a
+# transcript of real commands and output: connections from before load,
+# drift, identity, namespaces, the CLI. The README's samples come from here.
 #
 #   tour.sh [--no-deps]
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 [ "${1:-}" = --no-deps ] || "$PEERCRED_TOP/scripts/deps.sh"
-kver=$(peercred_kernel 6.1) || die "no 6.1 kernel installed (run scripts/deps.sh)"
+kver=$(peercred_kernel 7.3) || die "no 7.3 kernel installed (run scripts/deps.sh)"
 build=$(peercred_build "$kver")
 peercred_guest_bin "$PEERCRED_CACHE/guest-bin" || die "guest programs do not build"
 log=$PEERCRED_CACHE/tour-$kver.log

@@ -109,6 +109,39 @@ for p in $PIDS; do
 		"$cli_comm" "$srv_pid" "$srv_uid" "$srv_comm" >>/tmp/sidebyside
 done
 
+# A client confined by a real AppArmor profile (apparmor.sh). dbus-daemon
+# takes its LinuxSecurityLabel from SO_PEERSEC at connect time; the client's
+# row must hold the same label, or "-" where the bus got none.
+. /apparmor.sh
+if [ -x /usr/bin/dbus-test-tool-confined ] && [ -d /sys/kernel/security/apparmor ]; then
+	DBUS_SESSION_BUS_ADDRESS=$BUS /usr/bin/dbus-test-tool-confined black-hole --session \
+		--name=org.peercred.Confined &
+	CPID=$!
+	i=0
+	while ! ask ListNames | grep -q org.peercred.Confined && [ $i -lt 50 ]; do
+		sleep 0.2; i=$((i + 1))
+	done
+	confined=$(cat /proc/$CPID/attr/current 2>&1)
+	[ "$confined" = "dbus-client (enforce)" ] && pass dbus.confined.profile ||
+		fail dbus.confined.profile "the client runs under '$confined'"
+	bus_label=$(ask GetConnectionCredentials string:org.peercred.Confined |
+		sed -n 's/.*array of bytes "\(.*\)".*/\1/p')
+	# shellcheck disable=SC2016 # awk's $
+	row_label=$(peercred --path "$SOCK" --pid "$CPID" | awk -v pid="$CPID" '
+		NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+		$c["cli_pid"] == pid { print $c["cli_label"] }')
+	if [ -z "$bus_label" ]; then
+		[ "$row_label" = - ] && pass dbus.confined.label ||
+			fail dbus.confined.label "the bus got no label, the row says '$row_label'"
+	elif peercred --path "$SOCK" --pid "$CPID" --label "$bus_label" >/dev/null; then
+		pass dbus.confined.label
+	else
+		fail dbus.confined.label "bus says '$bus_label', row says '$row_label'"
+	fi
+	echo "dbus: confined client's label: bus '$bus_label', row '$row_label'"
+	kill $CPID
+fi
+
 if [ -e /demo-mode ]; then
 	echo PEERCRED-DEMO-BEGIN
 	echo "Left: what dbus-daemon says about each client (GetConnectionCredentials)."

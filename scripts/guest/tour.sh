@@ -37,6 +37,20 @@ ino=$(peercred --path /run/app/api.sock |
 	     $c["cli_drift"] == "c" { print $c["srv_ino"] }')
 show peercred explain "$ino"
 
+echo "== Identity: pidfs ids and LSM labels"
+echo "(a client confined by a real AppArmor profile, pctest-client, loaded with"
+echo " apparmor_parser; each end's pidfs id is the st_ino of SO_PEERPIDFD's pidfd)"
+pass() { :; }
+fail() { echo "apparmor: $1: $2"; }
+. /apparmor.sh
+/bin/pctest-client dial /run/app/api.sock &
+sleep 0.3
+show "peercred --label 'pctest-client (enforce)'"
+ino=$(peercred --label 'pctest-client (enforce)' |
+	awk 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } { print $c["cli_ino"] }')
+show peercred explain "$ino"
+show "grep -A4 '^cli_cap_prm' /proc/peercred_detail | head -n 5"
+
 echo "== Namespaces"
 echo "(a reader in a new pid namespace: the pids are not visible from there)"
 show unshare -p -f peercred --path /run/app/api.sock
