@@ -184,12 +184,13 @@ static const char *peercred_flags(const struct peercred_conn *row)
 
 /*
  * An end's label is what SO_PEERSEC returns on the opposite sock, the one
- * holding this end's snapshot. Not shown for an end the reader may not see.
+ * holding this end's snapshot. Not shown for an end the reader may not
+ * see, nor when the admin turned labels off.
  */
 static int peercred_side_label(const struct peercred_conn *row, int i,
 			       char *buf, int size, bool *cut)
 {
-	if (row->side[i].hidden) {
+	if (row->side[i].hidden || !READ_ONCE(peercred_labels)) {
 		*cut = false;
 		return 0;
 	}

@@ -13,6 +13,7 @@
 
 unsigned int peercred_max_rows = PEERCRED_MAX_ROWS_DEFAULT;
 unsigned int peercred_user_rows;
+bool peercred_labels = true;
 
 int peercred_max_rows_parse(const char *val, unsigned int *out)
 {
@@ -89,3 +90,13 @@ static const struct kernel_param_ops peercred_user_rows_ops = {
 module_param_cb(user_rows, &peercred_user_rows_ops, &peercred_user_rows, 0444);
 MODULE_PARM_DESC(user_rows,
 		 "Most rows one user's connections may hold; admins are not limited, and as many rows are kept for them (0..max_rows, default 0: max_rows/8)");
+
+/*
+ * Asking the LSM for each end's label is most of what showing a row costs
+ * (an allocation and a print in AppArmor, per end, per read): an admin who
+ * reads large tables often may switch it off, at any time. param_set_bool()
+ * refuses anything but a boolean.
+ */
+module_param_named(labels, peercred_labels, bool, 0644);
+MODULE_PARM_DESC(labels,
+		 "Show each end's LSM label, as SO_PEERSEC gives it (default 1; 0: '-', and reads cost less)");

@@ -25,6 +25,7 @@ static inline bool peercred_tracked_type(const struct sock *sk)
 #define PEERCRED_MAX_ROWS_LIMIT		4194304U
 extern unsigned int peercred_max_rows;
 extern unsigned int peercred_user_rows;
+extern bool peercred_labels;
 int peercred_max_rows_parse(const char *val, unsigned int *out);
 int peercred_user_rows_parse(const char *val, unsigned int *out);
 int peercred_user_rows_of(unsigned int max_rows, unsigned int user_rows,

@@ -341,7 +341,7 @@ static int peercred_stats_show(struct seq_file *m, void *v)
 		   sizeof(struct peercred_row), peercred_table_memory(t));
 	/* What this kernel lets the table show (README: "Identity"). */
 	seq_printf(m, "pidfs_ids %d\nlsm_labels %d\n", PEERCRED_SHOWS_PIDFS,
-		   PEERCRED_SHOWS_LABELS);
+		   PEERCRED_SHOWS_LABELS && READ_ONCE(peercred_labels));
 	peercred_probes_show(m);
 	return 0;
 }

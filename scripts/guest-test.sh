@@ -14,7 +14,7 @@ set -euo pipefail
 
 rows=$(peercred_kernels "$@") || exit 2
 full_scenarios=(preexisting users setuid-after socketpair names close refused visibility
-	hiding drift identity netns userns parked full share flood resume)
+	hiding drift identity netns userns parked full share flood resume labels-off)
 basic_scenarios=(users socketpair hiding drift identity share flood)
 
 if ! peercred_guest_bin "$PEERCRED_CACHE/guest-bin"; then

@@ -59,7 +59,8 @@ done
 echo
 echo "Table scale (socketpairs held; ms; B/row: all the table's memory, allocated at"
 echo "load, over max_rows; net_unix: reading /proc/net/unix, ms/lines; read/unix:"
-echo "reading /proc/peercred over reading /proc/net/unix, same sockets, same boot):"
+echo "reading /proc/peercred over reading /proc/net/unix, same sockets, same boot;"
+echo "nolabel: loaded with labels=0, which asks no LSM for each end's label):"
 printf '%8s %-7s %9s %9s %9s %9s %11s %8s %8s %13s %9s\n' rows module make_ms read_ms rows_seen \
 	close_ms read_ns/row objsize B/row net_unix_ms/n read/unix
 echo 262144 >/proc/sys/fs/nr_open
@@ -67,13 +68,17 @@ for n in 1000 10000 100000; do
 	# shellcheck disable=SC2046 # split the figures into $1..$8
 	set -- $(pcbench scale $n)
 	printf '%8s %-7s %9s %9s %9s %9s %11s %8s %8s %13s %9s\n' "$1" without "$2" - - "$6" - - - "$9/${10}" -
-	insmod $M max_rows=131072
-	# shellcheck disable=SC2046 # split the figures into $1..$8
-	set -- $(pcbench scale $n)
-	printf '%8s %-7s %9s %9s %9s %9s %11.0f %8s %8.0f %13s %9.2f\n' "$1" with "$2" "$3" "$4" "$6" \
-		"$(awk -v t="$3" -v r="$4" 'BEGIN { print r ? t * 1e6 / r : 0 }')" "$7" "$8" "$9/${10}" \
-		"$(awk -v a="$3" -v b="$9" 'BEGIN { print b ? a / b : 0 }')"
-	rmmod peercred
+	# with: as loaded by default; nolabel: labels=0, no LSM asked per row
+	for labels in 1 0; do
+		insmod $M max_rows=131072 labels=$labels
+		# shellcheck disable=SC2046 # split the figures into $1..$8
+		set -- $(pcbench scale $n)
+		printf '%8s %-7s %9s %9s %9s %9s %11.0f %8s %8.0f %13s %9.2f\n' "$1" \
+			"$([ $labels = 1 ] && echo with || echo nolabel)" "$2" "$3" "$4" "$6" \
+			"$(awk -v t="$3" -v r="$4" 'BEGIN { print r ? t * 1e6 / r : 0 }')" "$7" "$8" "$9/${10}" \
+			"$(awk -v a="$3" -v b="$9" 'BEGIN { print b ? a / b : 0 }')"
+		rmmod peercred
+	done
 done
 }
 echo PEERCRED-BENCH-END

@@ -128,6 +128,20 @@ fi
 insmod $M max_rows=256 && scenario resume
 rmmod peercred
 
+# labels=0: no LSM is asked, and every label is "-"; it can be set while
+# loaded, to a boolean only.
+refused param.refused.labels.abc "\`abc' invalid for parameter \`labels'" labels=abc
+P=/sys/module/peercred/parameters/labels
+if insmod $M; then
+	if echo abc >$P 2>/dev/null || [ "$(cat $P)" != Y ]; then
+		fail param.labels.write-refused "labels=abc written, or labels is $(cat $P)"
+	else
+		pass param.labels.write-refused
+	fi
+	echo 0 >$P && scenario labels-off
+	rmmod peercred
+fi
+
 # Unload and reload while connections are being made and closed, and some
 # stay open for every load's walk to find.
 pctest pair &

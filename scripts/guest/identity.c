@@ -183,16 +183,16 @@ static void pc_confinement(pid_t pid, char *buf, size_t size)
  * label for AF_UNIX sockets only since its af_unix mediation (6.17): before,
  * SO_PEERSEC answers ENOPROTOOPT, and the row must show "-".
  */
-static void pc_confined_label(void)
+static void pc_confined_label(const char *name)
 {
-	char label[256], want[300], confined[128];
+	char label[256], want[300], confined[128], n[128];
 	socklen_t len = sizeof(label) - 1;
 	int lfd, fd;
 	pid_t pid;
 	char c;
 
 	if (access("/sys/kernel/security/apparmor", F_OK)) {
-		pc_skip("identity.label", "this kernel booted without AppArmor");
+		pc_skip(name, "this kernel booted without AppArmor");
 		return;
 	}
 	lfd = pc_listen(SOCK_STREAM, PC_LABEL_PATH);
@@ -205,23 +205,26 @@ static void pc_confined_label(void)
 	pc_xread(fd, &c, 1);
 	/* The test's intent: the profile did confine the client. */
 	pc_confinement(pid, confined, sizeof(confined));
-	pc_result(!strcmp(confined, PC_PROFILE), "identity.label.confined",
+	snprintf(n, sizeof(n), "%s.confined", name);
+	pc_result(!strcmp(confined, PC_PROFILE), n,
 		  "the client runs under \"%s\", want \"%s\"", confined, PC_PROFILE);
 	memset(label, 0, sizeof(label));
+	snprintf(n, sizeof(n), "%s.peersec", name);
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERSEC, label, &len)) {
 		snprintf(want, sizeof(want), "label -");
-		pc_skip("identity.label.peersec",
+		pc_skip(n,
 			"SO_PEERSEC answers nothing for AF_UNIX on this kernel's AppArmor");
 	} else {
 		snprintf(want, sizeof(want), "label %s", label);
-		pc_result(!strcmp(label, PC_PROFILE), "identity.label.peersec",
+		pc_result(!strcmp(label, PC_PROFILE), n,
 			  "SO_PEERSEC says \"%s\", want \"%s\"", label, PC_PROFILE);
 		if (!getenv("PC_FEATURES") || getenv("PC_FEATURES")[0] != '1')
 			snprintf(want, sizeof(want), "label -");
 	}
 	/* The row against SO_PEERSEC, with every other column. */
-	pc_check_fd("identity.label", fd, NULL, "connect", PC_LABEL_PATH);
-	pc_explain_says("identity.label.cli", fd, want);
+	pc_check_fd(name, fd, NULL, "connect", PC_LABEL_PATH);
+	snprintf(n, sizeof(n), "%s.cli", name);
+	pc_explain_says(n, fd, want);
 	pc_xwrite(fd, "s", 1);
 	waitpid(pid, NULL, 0);
 	close(fd);
@@ -231,6 +234,13 @@ static void pc_confined_label(void)
 int pc_identity(void)
 {
 	pc_reaped_and_reused();
-	pc_confined_label();
+	pc_confined_label("identity.label");
+	return pc_failures() ? 1 : 0;
+}
+
+/* With labels=0 the same client's row must say "-" (see apparmor.sh). */
+int pc_labels_off(void)
+{
+	pc_confined_label("labels-off");
 	return pc_failures() ? 1 : 0;
 }

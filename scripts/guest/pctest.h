@@ -87,6 +87,7 @@ int pc_resume(void);
 
 /* identity.c */
 int pc_identity(void);
+int pc_labels_off(void);
 int pc_label_client(const char *path);
 
 /* parked.c, share.c, hiding.c */

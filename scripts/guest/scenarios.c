@@ -580,6 +580,8 @@ int pc_scenario(const char *name, int argc, char **argv)
 		return pc_hiding();
 	if (!strcmp(name, "identity"))
 		return pc_identity();
+	if (!strcmp(name, "labels-off"))
+		return pc_labels_off();
 	if (!strcmp(name, "flood"))
 		return pc_flood(argc > 0 ? atol(argv[0]) : 200000);
 	if (!strcmp(name, "churn"))
