@@ -49,7 +49,6 @@ show "peercred --label 'pctest-client (enforce)'"
 ino=$(peercred --label 'pctest-client (enforce)' |
 	awk 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } { print $c["cli_ino"] }')
 show peercred explain "$ino"
-show "grep -A4 '^cli_cap_prm' /proc/peercred_detail | head -n 5"
 
 echo "== Namespaces"
 echo "(a reader in a new pid namespace: the pids are not visible from there)"
