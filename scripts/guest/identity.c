@@ -180,8 +180,9 @@ static void pc_confinement(pid_t pid, char *buf, size_t size)
 
 /*
  * The label of a client the test confined. Upstream AppArmor keeps a peer
- * label for AF_UNIX sockets only since its af_unix mediation (6.17): before,
- * SO_PEERSEC answers ENOPROTOOPT, and the row must show "-".
+ * label for AF_UNIX sockets only with its af_unix mediation (7.3 has it,
+ * 6.12 not): without, SO_PEERSEC answers ENOPROTOOPT, and the row must
+ * show "-".
  */
 static void pc_confined_label(const char *name)
 {
