@@ -187,13 +187,17 @@ static const char *peercred_flags(const struct peercred_conn *row)
  * holding this end's snapshot. Not shown for an end the reader may not
  * see, nor when the admin turned labels off.
  */
+static bool peercred_side_labelled(const struct peercred_conn *row, int i)
+{
+	return !row->side[i].hidden && READ_ONCE(peercred_labels);
+}
+
 static int peercred_side_label(const struct peercred_conn *row, int i,
 			       char *buf, int size, bool *cut)
 {
-	if (row->side[i].hidden || !READ_ONCE(peercred_labels)) {
-		*cut = false;
+	*cut = false;
+	if (!peercred_side_labelled(row, i))
 		return 0;
-	}
 	return peercred_label(row->side[!i].sk, buf, size, cut);
 }
 
@@ -306,14 +310,16 @@ static void peercred_format_detail_identity(struct seq_file *m, const char *who,
 					    int i)
 {
 	u64 ino = peercred_pidfs_ino(row->side[i].pid);
-	char *label = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	char *label = NULL;
 	bool cut = false;
-	int len = -ENOMEM;
+	int len = 0;
 
 	if (ino)
 		seq_printf(m, "%s_pidfs:\t%llu\n", who, ino);
 	else
 		seq_printf(m, "%s_pidfs:\t-\n", who);
+	if (peercred_side_labelled(row, i))
+		label = kmalloc(PAGE_SIZE, GFP_KERNEL);
 	if (label)
 		len = peercred_side_label(row, i, label, PAGE_SIZE, &cut);
 	seq_printf(m, "%s_label:\t", who);

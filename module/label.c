@@ -19,6 +19,7 @@
 
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/minmax.h>
 #include <linux/net.h>
 #include <linux/rcupdate.h>
 #include <linux/sizes.h>
@@ -89,9 +90,10 @@ int peercred_label(struct sock *sk, char *buf, int size, bool *cut)
 		whole = kmalloc(len, GFP_KERNEL);
 		err = whole ? peercred_peersec(sock, whole, &len) : -ENOMEM;
 		if (!err) {
-			memcpy(buf, whole, size);
-			len = size;
-			*cut = true;
+			/* It may have changed meanwhile, and be short now. */
+			*cut = len > size;
+			len = min(len, size);
+			memcpy(buf, whole, len);
 		}
 		kfree(whole);
 	}
