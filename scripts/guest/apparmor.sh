@@ -9,6 +9,7 @@
 mount -t securityfs securityfs /sys/kernel/security 2>/dev/null
 if [ -d /sys/kernel/security/apparmor ]; then
 	cp /bin/pctest /bin/pctest-client
+	cp /bin/pctest /bin/pctest-long
 	[ ! -x /usr/bin/dbus-test-tool ] || cp /usr/bin/dbus-test-tool /usr/bin/dbus-test-tool-confined
 	for p in /etc/apparmor.d/*.apparmor; do
 		n=$(basename "$p" .apparmor)

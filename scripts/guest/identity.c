@@ -32,6 +32,10 @@
 #define PC_LABEL_PATH	"@peercred-label"
 #define PC_PROFILE	"pctest-client (enforce)"
 #define PC_CONFINED	"/bin/pctest-client"
+/* pctest-long.apparmor: a label the table cuts (more than 64 bytes). */
+#define PC_LONG_PROFILE	\
+	"pctest-client-whose-profile-name-is-longer-than-the-table-column (enforce)"
+#define PC_LONG		"/bin/pctest-long"
 
 /*
  * A child that connects to @path and exits at once, its socket kept open
@@ -184,7 +188,8 @@ static void pc_confinement(pid_t pid, char *buf, size_t size)
  * 6.12 not): without, SO_PEERSEC answers ENOPROTOOPT, and the row must
  * show "-".
  */
-static void pc_confined_label(const char *name)
+static void pc_confined_label(const char *name, const char *program,
+			      const char *profile)
 {
 	char label[256], want[300], confined[128], n[128];
 	socklen_t len = sizeof(label) - 1;
@@ -199,7 +204,7 @@ static void pc_confined_label(const char *name)
 	lfd = pc_listen(SOCK_STREAM, PC_LABEL_PATH);
 	pid = fork();
 	if (pid == 0) {
-		execl(PC_CONFINED, PC_CONFINED, "label-client", PC_LABEL_PATH, (char *)NULL);
+		execl(program, program, "label-client", PC_LABEL_PATH, (char *)NULL);
 		_exit(127);
 	}
 	fd = accept(lfd, NULL, NULL);
@@ -207,8 +212,8 @@ static void pc_confined_label(const char *name)
 	/* The test's intent: the profile did confine the client. */
 	pc_confinement(pid, confined, sizeof(confined));
 	snprintf(n, sizeof(n), "%s.confined", name);
-	pc_result(!strcmp(confined, PC_PROFILE), n,
-		  "the client runs under \"%s\", want \"%s\"", confined, PC_PROFILE);
+	pc_result(!strcmp(confined, profile), n,
+		  "the client runs under \"%s\", want \"%s\"", confined, profile);
 	memset(label, 0, sizeof(label));
 	snprintf(n, sizeof(n), "%s.peersec", name);
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERSEC, label, &len)) {
@@ -217,8 +222,8 @@ static void pc_confined_label(const char *name)
 			"SO_PEERSEC answers nothing for AF_UNIX on this kernel's AppArmor");
 	} else {
 		snprintf(want, sizeof(want), "label %s", label);
-		pc_result(!strcmp(label, PC_PROFILE), n,
-			  "SO_PEERSEC says \"%s\", want \"%s\"", label, PC_PROFILE);
+		pc_result(!strcmp(label, profile), n,
+			  "SO_PEERSEC says \"%s\", want \"%s\"", label, profile);
 		if (!getenv("PC_FEATURES") || getenv("PC_FEATURES")[0] != '1')
 			snprintf(want, sizeof(want), "label -");
 	}
@@ -235,13 +240,14 @@ static void pc_confined_label(const char *name)
 int pc_identity(void)
 {
 	pc_reaped_and_reused();
-	pc_confined_label("identity.label");
+	pc_confined_label("identity.label", PC_CONFINED, PC_PROFILE);
+	pc_confined_label("identity.long-label", PC_LONG, PC_LONG_PROFILE);
 	return pc_failures() ? 1 : 0;
 }
 
 /* With labels=0 the same client's row must say "-" (see apparmor.sh). */
 int pc_labels_off(void)
 {
-	pc_confined_label("labels-off");
+	pc_confined_label("labels-off", PC_CONFINED, PC_PROFILE);
 	return pc_failures() ? 1 : 0;
 }
