@@ -86,7 +86,6 @@ static inline u64 peercred_pidfs_ino(const struct pid *pid)
 #define PEERCRED_SHOWS_LABELS	0
 #endif
 
-/* For kernel_bind()/kernel_connect() (the KUnit helpers): 7.0 renamed it. */
 /*
  * Whether @task is dumpable by its own user, the mode in which ptrace's
  * check (and so /proc/PID under hidepid=) lets that user in. A task with
@@ -118,6 +117,7 @@ static inline bool peercred_task_dumpable(struct task_struct *task)
 }
 #endif
 
+/* For kernel_bind()/kernel_connect() (the KUnit helpers): 7.0 renamed it. */
 #ifdef PEERCRED_HAVE_SOCKADDR_UNSIZED
 #define PEERCRED_SOCKADDR(sa)	((struct sockaddr_unsized *)(sa))
 #else
