@@ -23,15 +23,7 @@ done
 rmmod peercred && pass unload || fail unload "rmmod failed"
 [ ! -e /proc/peercred ] && pass unload.proc-gone || fail unload.proc-gone "still there"
 
-insmod $M max_rows=256 && scenario share
-rmmod peercred
-insmod $M max_rows=262144 user_rows=50000 && scenario flood 200000
-rmmod peercred
-if dmesg | grep -E 'detected stall|soft lockup|blocked for more than'; then
-	fail flood.no-stall-warnings "see the lines above"
-else
-	pass flood.no-stall-warnings
-fi
+. /attacks.sh
 
 if dmesg | grep -E 'BUG:|WARNING:|Oops|general protection|Call Trace|refcount_t:|UBSAN|KASAN'; then
 	fail dmesg-clean "see the lines above"

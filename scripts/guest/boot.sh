@@ -31,12 +31,12 @@ cp "$here/init.sh" "$root/init"
 cp "$scenario" "$root/scenario"
 find "$moddir" -name '*.ko' -exec cp {} "$root/peercred/" \;
 [ ! -d "$PEERCRED_CACHE/guest-bin" ] || find "$PEERCRED_CACHE/guest-bin" -type f -exec cp {} "$root/bin/" \;
-# apparmor_parser (scripts/deps.sh), and the profile of the label checks
-# with the script that loads it.
+# apparmor_parser (scripts/deps.sh), and the profiles of the label checks;
+# the parts the scenario scripts source.
 [ ! -d "$PEERCRED_CACHE/guest-root" ] || cp -a "$PEERCRED_CACHE/guest-root/." "$root/"
 mkdir -p "$root/etc/apparmor.d"
 cp "$here"/*.apparmor "$root/etc/apparmor.d/"
-cp "$here/apparmor.sh" "$root/apparmor.sh"
+cp "$here/apparmor.sh" "$here/attacks.sh" "$root/"
 [ -z "${PEERCRED_OVERLAY:-}" ] || cp -a "$PEERCRED_OVERLAY/." "$root/"
 # Everyone may look up paths from /, whatever the overlay's top was.
 chmod 755 "$root"

@@ -62,6 +62,14 @@ void pc_features(void)
 	pc_features_known = true;
 }
 
+/* Whether the module shows labels (known once pc_features() has run). */
+bool pc_shows_labels(void)
+{
+	if (!pc_features_known)
+		pc_features();
+	return pc_label_shown;
+}
+
 /* Whether the checks of what the module shows may run, saying why not. */
 static bool pc_features_ready(const char *name)
 {

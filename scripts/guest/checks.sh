@@ -110,19 +110,7 @@ rmmod peercred && pass unload || fail unload "rmmod failed"
 insmod $M max_rows=8 && scenario full
 rmmod peercred
 
-# Users who fill the table, each up to its share (32 of 256 rows).
-insmod $M max_rows=256 && scenario share
-rmmod peercred
-
-# 200 000 rows of four users, and a reader who may see none of them: one
-# read() walks them all, and must stall nobody.
-insmod $M max_rows=262144 user_rows=50000 && scenario flood 200000
-rmmod peercred
-if dmesg | grep -E 'detected stall|soft lockup|blocked for more than'; then
-	fail flood.no-stall-warnings "see the lines above"
-else
-	pass flood.no-stall-warnings
-fi
+. /attacks.sh
 
 # 64 buckets for 200 rows: resumed reads meet removals in their bucket.
 insmod $M max_rows=256 && scenario resume

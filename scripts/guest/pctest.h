@@ -48,6 +48,7 @@ extern const char *pc_proc;
 void pc_result(bool ok, const char *name, const char *fmt, ...);
 void pc_skip(const char *name, const char *why);
 void pc_features(void);
+bool pc_shows_labels(void);
 int pc_failures(void);
 bool pc_find_row(unsigned long ino, struct pc_row *row, int *side);
 bool pc_find_detail(unsigned long ino, struct pc_detail *d);
