@@ -39,7 +39,6 @@ static void peercred_drift_pair(struct kunit *test, const struct cred *as,
 		for (i = 0; i < PEERCRED_SIDES; i++)
 			KUNIT_EXPECT_STREQ(test, peercred_drift(buf, &row.side[i],
 								&init_pid_ns), want);
-		peercred_conn_put(&row);
 	} else {
 		KUNIT_FAIL(test, "no row for the pair");
 	}

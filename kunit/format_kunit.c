@@ -117,7 +117,6 @@ static void peercred_fmt_show(struct kunit *test, struct peercred_fmt *f,
 
 	KUNIT_ASSERT_TRUE(test, peercred_kunit_conn(test, &f->t, sk, &c));
 	format(&f->m, &c, uns, &init_pid_ns);
-	peercred_conn_put(&c);
 }
 
 static void peercred_format_columns(struct kunit *test)
@@ -270,7 +269,6 @@ static void peercred_format_hidden(struct kunit *test)
 	KUNIT_EXPECT_NOT_NULL(test, strstr(text, "\ncli_comm:\t-\ncli_drift:\t-\n"));
 	/* The other end, not hidden, is shown whole. */
 	KUNIT_EXPECT_NULL(test, strstr(text, "\nsrv_cap_eff:\t-\n"));
-	peercred_conn_put(&conn);
 
 	peercred_table_release_sk(&f.t, c.srv_sk);
 	peercred_kunit_close(&c);

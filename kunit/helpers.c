@@ -102,8 +102,9 @@ void peercred_kunit_close(struct peercred_kconn *c)
 }
 
 /*
- * The row of @t that holds @sk, as a reader shows it: pinned, both ends'
- * snapshots taken. False if there is none; put with peercred_conn_put().
+ * The row of @t that holds @sk, as a reader shows it, both ends' snapshots
+ * read. False if there is none. What @c holds is borrowed from the socks,
+ * which the test holds for as long as it looks at @c.
  */
 bool peercred_kunit_conn(struct kunit *test, struct peercred_table *t,
 			 struct sock *sk, struct peercred_conn *c)

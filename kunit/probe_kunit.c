@@ -58,7 +58,6 @@ static void peercred_probe_connect(struct kunit *test)
 						    c.client->sk, &row));
 	KUNIT_EXPECT_PTR_EQ(test, row.side[PEERCRED_CLI].cred, c.srv_sk->sk_peer_cred);
 	KUNIT_EXPECT_EQ(test, __kuid_val(row.side[PEERCRED_CLI].cred->euid), 4242U);
-	peercred_conn_put(&row);
 	/* The listener never appears; the accepted end leaving removes the row. */
 	KUNIT_EXPECT_FALSE(test, peercred_live_has_row(c.listener->sk));
 	sock_release(c.server);

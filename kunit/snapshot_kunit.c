@@ -47,7 +47,6 @@ static void peercred_snapshot_socketpair(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, row.origin, PEERCRED_ORIGIN_SOCKETPAIR);
 	peercred_expect_side(test, &row.side[PEERCRED_CLI], a->sk, b->sk);
 	peercred_expect_side(test, &row.side[PEERCRED_SRV], b->sk, a->sk);
-	peercred_conn_put(&row);
 
 	peercred_table_release_sk(&t, a->sk);
 	sock_release(a);
@@ -98,7 +97,6 @@ static void peercred_snapshot_connect(struct kunit *test)
 	for (i = 0; i < ARRAY_SIZE(peercred_kunit_groups); i++)
 		KUNIT_EXPECT_TRUE(test, gid_eq(row.side[PEERCRED_CLI].cred->group_info->gid[i],
 					       cc->group_info->gid[i]));
-	peercred_conn_put(&row);
 
 	peercred_table_release_sk(&t, c.srv_sk);
 	peercred_kunit_close(&c);
@@ -127,7 +125,6 @@ static void peercred_snapshot_after_setuid(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, __kuid_val(c.srv_sk->sk_peer_cred->euid), 1500U);
 	KUNIT_ASSERT_TRUE(test, peercred_kunit_conn(test, &t, c.client->sk, &row));
 	KUNIT_EXPECT_EQ(test, __kuid_val(row.side[PEERCRED_CLI].cred->euid), 1500U);
-	peercred_conn_put(&row);
 	revert_creds(old);
 
 	peercred_table_release_sk(&t, c.client->sk);

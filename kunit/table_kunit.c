@@ -258,7 +258,6 @@ static int peercred_stress_reader(struct peercred_table *t,
 				if (peercred_conn_get(&c, &p.pin[j]))
 					continue;
 				(void)READ_ONCE(c.side[PEERCRED_CLI].cred->euid);
-				peercred_conn_put(&c);
 			}
 		}
 		peercred_pins_drop(&p);

@@ -50,7 +50,6 @@ static void peercred_walk_expect(struct kunit *test, struct peercred_table *t,
 	KUNIT_EXPECT_PTR_EQ(test, row.side[PEERCRED_CLI].cred, srv->sk_peer_cred);
 	KUNIT_EXPECT_PTR_EQ(test, row.side[PEERCRED_SRV].pid, cli->sk_peer_pid);
 	KUNIT_EXPECT_PTR_EQ(test, row.side[PEERCRED_CLI].pid, srv->sk_peer_pid);
-	peercred_conn_put(&row);
 }
 
 static void peercred_walk_finds_connections(struct kunit *test)

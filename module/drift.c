@@ -109,7 +109,7 @@ const char *peercred_drift_of(char *buf, const struct peercred_side *side,
 	return buf;
 }
 
-/* The same, looking the task up. The caller holds @side's references. */
+/* The same, looking the task up. @side's cred and pid must stay alive. */
 const char *peercred_drift(char *buf, const struct peercred_side *side,
 			   struct pid_namespace *pns)
 {

@@ -265,7 +265,6 @@ static int peercred_seq_format(struct seq_file *m, struct peercred_pin *pin,
 	c.side[PEERCRED_SRV].hidden = !peercred_seq_sees(st, &c.side[PEERCRED_SRV]);
 	c.side[PEERCRED_CLI].hidden = !peercred_seq_sees(st, &c.side[PEERCRED_CLI]);
 	format(m, &c, seq_user_ns(m), st->pns);
-	peercred_conn_put(&c);
 	return 0;
 }
 

@@ -16,9 +16,15 @@
 #include "snapshot.h"
 
 /*
- * Take our own references under sk_peer_lock: the kernel swaps these
- * pointers under that lock (listen() again, SO_PEERCRED readers), so a
- * lockless read could race with the put of the old values.
+ * Borrowed, not referenced: the reader's pin holds both socks, and a sock
+ * keeps its sk_peer_cred/sk_peer_pid until __sk_destruct(). The kernel
+ * replaces them only in listen() (update_peercred()); on a sock that is
+ * connected, or being connected, it sets them once, over NULL
+ * (init_peercred(), copy_peercred()), and a connected sock can never
+ * listen. So once seen set, they stay what the sock holds until the pin
+ * goes: no get_cred()/get_pid() on a cred that every client of a busy
+ * server shares, and nothing to put. sk_peer_lock is still taken, since
+ * the kernel writes them under it while a connection is being made.
  */
 static void peercred_side_get(struct peercred_side *side, struct sock *sk,
 			      struct sock *holder)
@@ -26,17 +32,9 @@ static void peercred_side_get(struct peercred_side *side, struct sock *sk,
 	side->sk = sk;
 	side->hidden = false;
 	spin_lock(&holder->sk_peer_lock);
-	side->cred = get_cred(holder->sk_peer_cred);
-	side->pid = get_pid(holder->sk_peer_pid);
+	side->cred = holder->sk_peer_cred;
+	side->pid = holder->sk_peer_pid;
 	spin_unlock(&holder->sk_peer_lock);
-}
-
-static void peercred_side_put(struct peercred_side *side)
-{
-	put_cred(side->cred);
-	put_pid(side->pid);
-	side->cred = NULL;
-	side->pid = NULL;
 }
 
 /* The snapshot @sk holds of its peer's cred, referenced; NULL if none. */
@@ -78,6 +76,8 @@ EXPORT_SYMBOL_IF_KUNIT(peercred_snapshot_held);
  * Rows are recorded as a connection is being made (at the LSM check of
  * connect(), at socketpair()'s entry); it is one once each end points at
  * the other and holds the other's creds. Until then, -EAGAIN: not shown.
+ * What @c holds is borrowed from @pin's socks (see peercred_side_get()):
+ * valid while the pin is held, and nothing to put.
  */
 int peercred_conn_get(struct peercred_conn *c, const struct peercred_pin *pin)
 {
@@ -94,19 +94,8 @@ int peercred_conn_get(struct peercred_conn *c, const struct peercred_pin *pin)
 	c->side[PEERCRED_CLI].tid = pin->tid;
 	c->side[PEERCRED_SRV].tid =
 		pin->origin == PEERCRED_ORIGIN_SOCKETPAIR ? pin->tid : 0;
-	if (!c->side[PEERCRED_SRV].cred || !c->side[PEERCRED_CLI].cred) {
-		peercred_conn_put(c);
+	if (!c->side[PEERCRED_SRV].cred || !c->side[PEERCRED_CLI].cred)
 		return -EAGAIN;
-	}
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(peercred_conn_get);
-
-void peercred_conn_put(struct peercred_conn *c)
-{
-	int i;
-
-	for (i = 0; i < PEERCRED_SIDES; i++)
-		peercred_side_put(&c->side[i]);
-}
-EXPORT_SYMBOL_IF_KUNIT(peercred_conn_put);

@@ -13,13 +13,13 @@ struct sock;
 /* One end as a reader sees it: its sock, and the identity its peer holds. */
 struct peercred_side {
 	struct sock *sk;
-	const struct cred *cred;	/* referenced, or NULL */
-	struct pid *pid;		/* referenced, or NULL */
+	const struct cred *cred;	/* borrowed from a pinned sock, or NULL */
+	struct pid *pid;		/* borrowed from a pinned sock, or NULL */
 	pid_t tid;			/* the thread whose cred it is; 0: unknown */
 	bool hidden;			/* its process is not the reader's to see */
 };
 
-/* A pinned row with both ends' snapshots taken, for one show(). */
+/* A pinned row with both ends' snapshots read, for one show(). */
 struct peercred_conn {
 	struct peercred_side side[PEERCRED_SIDES];
 	unsigned long stamp;
@@ -30,6 +30,5 @@ bool peercred_snapshot_held(struct sock *sk);
 const struct cred *peercred_snapshot_cred(struct sock *sk);
 bool peercred_snapshot_euid_is(struct sock *sk, kuid_t euid);
 int peercred_conn_get(struct peercred_conn *c, const struct peercred_pin *pin);
-void peercred_conn_put(struct peercred_conn *c);
 
 #endif /* PEERCRED_SNAPSHOT_H */
