@@ -16,6 +16,7 @@
 #include <net/sock.h>
 
 #include "helpers.h"
+#include "line.h"
 #include "peercred.h"
 
 #define PEERCRED_NS_BASE	100000U
@@ -311,7 +312,36 @@ static void peercred_format_odd_names(struct kunit *test)
 	peercred_table_destroy(&f.t);
 }
 
+/*
+ * Every number of a row goes through peercred_line_num(): it must print
+ * what " %*llu" prints, at each digit count's edges, 0 and U64_MAX.
+ */
+static void peercred_format_numbers(struct kunit *test)
+{
+	char want[32], got[32];
+	struct peercred_line l;
+	u64 p = 1, v;
+	int k, d, w;
+
+	for (k = 0; k < 20; k++, p *= 10) {
+		for (d = -1; d <= 1; d++) {
+			v = k == 19 && d == 1 ? U64_MAX : p + d;
+			for (w = 0; w <= 21; w++) {
+				l.start = got;
+				l.p = got;
+				l.end = got + sizeof(got) - 1;
+				peercred_line_num(&l, v, w);
+				KUNIT_ASSERT_NOT_NULL(test, l.p);
+				*l.p = '\0';
+				snprintf(want, sizeof(want), " %*llu", w, v);
+				KUNIT_EXPECT_STREQ(test, got, want);
+			}
+		}
+	}
+}
+
 static struct kunit_case peercred_format_cases[] = {
+	KUNIT_CASE(peercred_format_numbers),
 	KUNIT_CASE(peercred_format_columns),
 	KUNIT_CASE(peercred_format_detail_block),
 	KUNIT_CASE(peercred_format_odd_names),
