@@ -318,7 +318,7 @@ static void peercred_format_odd_names(struct kunit *test)
  */
 static void peercred_format_numbers(struct kunit *test)
 {
-	char want[32], got[32];
+	char want[32], got[32 + PEERCRED_LINE_SLACK];
 	struct peercred_line l;
 	u64 p = 1, v;
 	int k, d, w;
@@ -329,7 +329,8 @@ static void peercred_format_numbers(struct kunit *test)
 			for (w = 0; w <= 21; w++) {
 				l.start = got;
 				l.p = got;
-				l.end = got + sizeof(got) - 1;
+				/* As peercred_line_begin() leaves it, and a NUL. */
+				l.end = got + sizeof(got) - PEERCRED_LINE_SLACK - 1;
 				peercred_line_num(&l, v, w);
 				KUNIT_ASSERT_NOT_NULL(test, l.p);
 				*l.p = '\0';

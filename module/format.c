@@ -10,6 +10,7 @@
 #include <linux/jiffies.h>
 #include <linux/net.h>
 #include <linux/pid.h>
+#include <linux/rcupdate.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string_helpers.h>
@@ -41,35 +42,39 @@ static const char * const peercred_origin_names[] = {
 	[PEERCRED_ORIGIN_PREEXISTING] = "preexisting",
 };
 
-/* @comm escaped into @buf (4 bytes per source byte at worst), "-" if empty. */
-static const char *peercred_comm_escape(char *buf, size_t size, const char *comm)
-{
-	int n;
-
-	if (!comm[0])
-		return "-";
-	n = peercred_esc(buf, size - 1, comm, strnlen(comm, TASK_COMM_LEN));
-	buf[min_t(int, n, size - 1)] = '\0';
-	return buf;
-}
-
 /*
  * The name of the snapshot's thread group now ("-" once it has exited),
- * and its drift letters, from one look-up of the task.
+ * and its drift letters, from one look-up of the task. Under
+ * rcu_read_lock(), which the table takes once for both ends of a row.
  */
 struct peercred_now {
-	char comm[4 * TASK_COMM_LEN];
+	char comm[TASK_COMM_LEN];
+	char escaped[4 * TASK_COMM_LEN];	/* only for names that need it */
 	char drift[PEERCRED_DRIFT_LEN];
 	const char *shown_comm, *shown_drift;
 	pid_t nr;
 };
 
-static void peercred_now(struct peercred_now *now,
-			 const struct peercred_side *side,
-			 struct pid_namespace *pns)
+/* The name as shown: as it is if nothing in it needs escaping. */
+static const char *peercred_comm_shown(struct peercred_now *now, int len)
 {
-	char comm[TASK_COMM_LEN] = "";
+	int n, room = sizeof(now->escaped) - 1;
+
+	if (len <= 0)
+		return "-";
+	if (peercred_esc_plain(now->comm, len))
+		return now->comm;
+	n = peercred_esc(now->escaped, room, now->comm, len);
+	now->escaped[min(n, room)] = '\0';
+	return now->escaped;
+}
+
+static void peercred_now_rcu(struct peercred_now *now,
+			     const struct peercred_side *side,
+			     struct pid_namespace *pns)
+{
 	struct task_struct *task;
+	int len = 0;
 
 	now->nr = pid_nr_ns(side->pid, pns);
 	if (side->hidden) {
@@ -77,14 +82,15 @@ static void peercred_now(struct peercred_now *now,
 		now->shown_drift = "-";
 		return;
 	}
-	rcu_read_lock();
 	task = pid_task(side->pid, PIDTYPE_TGID);
+	/* A copy first: the task may rename itself while it is escaped. */
 	if (task)
-		strscpy(comm, task->comm, sizeof(comm));
+		len = strscpy(now->comm, task->comm, sizeof(now->comm));
+	if (len < 0)
+		len = strlen(now->comm);
+	now->shown_comm = peercred_comm_shown(now, len);
 	now->shown_drift = peercred_drift_of(now->drift, side,
 					     peercred_snapshot_task(side), pns);
-	rcu_read_unlock();
-	now->shown_comm = peercred_comm_escape(now->comm, sizeof(now->comm), comm);
 }
 
 /*
@@ -162,18 +168,15 @@ static u32 peercred_egid(const struct cred *cred, struct user_namespace *uns)
 
 static void peercred_format_side(struct peercred_line *l,
 				 const struct peercred_side *side,
-				 struct user_namespace *uns,
-				 struct pid_namespace *pns)
+				 const struct peercred_now *now,
+				 struct user_namespace *uns)
 {
-	struct peercred_now now;
-
-	peercred_now(&now, side, pns);
 	peercred_line_num(l, peercred_sock_ino(side->sk), 8);
-	peercred_line_num(l, now.nr, 7);
+	peercred_line_num(l, now->nr, 7);
 	peercred_line_num(l, peercred_euid(side->cred, uns), 7);
 	peercred_line_num(l, peercred_egid(side->cred, uns), 7);
-	peercred_line_str(l, now.shown_comm, 15);
-	peercred_line_str(l, now.shown_drift, 9);
+	peercred_line_str(l, now->shown_comm, 15);
+	peercred_line_str(l, now->shown_drift, 9);
 }
 
 /* An accepted sock has no inode until accept() grafts it. */
@@ -210,7 +213,7 @@ static void peercred_format_identity(struct peercred_line *l,
 				     const struct peercred_conn *row, int i)
 {
 	u64 ino = peercred_pidfs_ino(row->side[i].pid);
-	char label[PEERCRED_LABEL_ROW];
+	char label[PEERCRED_LABEL_ROW] __uninitialized;
 	bool cut;
 	int len;
 
@@ -229,19 +232,29 @@ static void peercred_format_identity(struct peercred_line *l,
 		peercred_line_escape(l, PEERCRED_LABEL_CUT, strlen(PEERCRED_LABEL_CUT));
 }
 
+/*
+ * Per row, so its buffers are __uninitialized: each is written before it
+ * is read, and CONFIG_INIT_STACK_ALL_ZERO (Debian's) would clear some 400
+ * bytes a row, a tenth of what showing it costs.
+ */
 void peercred_format_row(struct seq_file *m, const struct peercred_conn *row,
 			 struct user_namespace *uns, struct pid_namespace *pns)
 {
 	const struct peercred_side *srv = &row->side[PEERCRED_SRV];
-	char name[UNIX_PATH_MAX];
+	struct peercred_now now[PEERCRED_SIDES] __uninitialized;
+	char name[UNIX_PATH_MAX] __uninitialized;
 	struct peercred_line l;
-	int len;
+	int i, len;
 
+	rcu_read_lock();
+	for (i = 0; i < PEERCRED_SIDES; i++)
+		peercred_now_rcu(&now[i], &row->side[i], pns);
+	rcu_read_unlock();
 	peercred_line_begin(m, &l);
 	peercred_line_str(&l, peercred_type_name(srv->sk), 9);
 	peercred_line_str(&l, peercred_origin_names[row->origin], 11);
-	peercred_format_side(&l, srv, uns, pns);
-	peercred_format_side(&l, &row->side[PEERCRED_CLI], uns, pns);
+	for (i = 0; i < PEERCRED_SIDES; i++)
+		peercred_format_side(&l, &row->side[i], &now[i], uns);
 	peercred_line_num(&l, jiffies_to_msecs(jiffies - row->stamp), 8);
 	peercred_line_str(&l, peercred_flags(row), 5);
 	peercred_line_putc(&l, ' ');
@@ -351,7 +364,9 @@ void peercred_format_detail(struct seq_file *m, const struct peercred_conn *row,
 	for (i = 0; i < PEERCRED_SIDES; i++) {
 		const struct peercred_side *side = &row->side[i];
 
-		peercred_now(&now, side, pns);
+		rcu_read_lock();
+		peercred_now_rcu(&now, side, pns);
+		rcu_read_unlock();
 		seq_printf(m, "%s_ino:\t%llu\n%s_pid:\t%d\n%s_comm:\t%s\n%s_drift:\t%s\n",
 			   who[i], peercred_sock_ino(side->sk), who[i], now.nr,
 			   who[i], now.shown_comm, who[i], now.shown_drift);

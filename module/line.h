@@ -16,10 +16,16 @@
 #include <linux/string.h>
 #include <linux/string_helpers.h>
 
-/* p is NULL once the line has overflowed. */
+/*
+ * p is NULL once the line has overflowed. end stops PEERCRED_LINE_SLACK
+ * bytes short of the buffer's end, so that padding may store whole words
+ * past the room it checked (see peercred_line_pad()).
+ */
 struct peercred_line {
 	char *start, *p, *end;
 };
+
+#define PEERCRED_LINE_SLACK	16
 
 static inline void peercred_line_begin(struct seq_file *m,
 				       struct peercred_line *l)
@@ -27,7 +33,7 @@ static inline void peercred_line_begin(struct seq_file *m,
 	size_t n = seq_get_buf(m, &l->start);
 
 	l->p = l->start;
-	l->end = l->start + n;
+	l->end = l->start + (n > PEERCRED_LINE_SLACK ? n - PEERCRED_LINE_SLACK : 0);
 }
 
 /* Whether @n more bytes fit; if not, the line is lost. */
@@ -46,11 +52,18 @@ static inline void peercred_line_putc(struct peercred_line *l, char c)
 }
 
 /*
- * Through a local pointer: a char store may alias l->p itself, so writing
- * through l->p makes the compiler reload and store it for every byte.
+ * @n spaces at @p, which is within the line's room. A row's fields pad by
+ * 0 to 15: two fixed word stores, where GCC would turn a byte loop into a
+ * call to memset() (and a string instruction) for each field. Through a
+ * local pointer: a char store may alias l->p itself, so writing through
+ * l->p makes the compiler reload and store it for every byte.
  */
-static inline char *peercred_line_pad(char *p, int n)
+static __always_inline char *peercred_line_pad(char *p, int n)
 {
+	if (likely(n <= PEERCRED_LINE_SLACK)) {
+		memcpy(p, "                ", PEERCRED_LINE_SLACK);
+		return p + max(n, 0);
+	}
 	while (n-- > 0)
 		*p++ = ' ';
 	return p;
@@ -81,8 +94,8 @@ static inline int peercred_line_digits(unsigned long long v)
  * " " then @v right-aligned in @width, like " %*llu". One 64-bit division
  * per two digits: it costs several times the small ones.
  */
-static inline void peercred_line_num(struct peercred_line *l,
-				     unsigned long long v, int width)
+static __always_inline void peercred_line_num(struct peercred_line *l,
+					      unsigned long long v, int width)
 {
 	int n = peercred_line_digits(v);
 	char *p, *q;
@@ -107,8 +120,8 @@ static inline void peercred_line_num(struct peercred_line *l,
 }
 
 /* " " (none to start the line) then @s left-aligned in @width, like " %-*s". */
-static inline void peercred_line_str(struct peercred_line *l, const char *s,
-				     int width)
+static __always_inline void peercred_line_str(struct peercred_line *l,
+					      const char *s, int width)
 {
 	int n = strlen(s), lead = l->p != l->start;
 	char *p;
