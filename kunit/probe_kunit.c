@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The probe path, on kernels that have kprobes (the debug kernel of
+ * The probe path, on kernels that have ftrace (the debug kernel of
  * scripts/torture.sh; UML has none): kernel sockets made and closed here go
  * through the real probes into the live table. And probe registration is
  * all or nothing.
  */
 
 #include <kunit/test.h>
-#include <linux/kprobes.h>
+#include <linux/ftrace.h>
 #include <net/af_unix.h>
 #include <net/sock.h>
 
@@ -88,35 +88,40 @@ static void peercred_probe_refused(struct kunit *test)
 
 static atomic_t peercred_probe_hits;
 
-static int peercred_probe_count(struct kprobe *kp, struct pt_regs *regs)
+static void peercred_probe_count(unsigned long ip, unsigned long parent_ip,
+				 struct ftrace_ops *op, struct ftrace_regs *fregs)
 {
 	atomic_inc(&peercred_probe_hits);
-	return 0;
 }
 
-/* One probe failing to register leaves none of the set registered. */
+/* Registered from the end: the good one first, then the bad one. */
+static struct peercred_hook peercred_probe_set[] = {
+	{ .symbol = "peercred_kunit_no_such_symbol",
+	  .ops.func = peercred_probe_count },
+	{ .symbol = "unix_socketpair", .ops.func = peercred_probe_count },
+};
+
+static struct peercred_hook peercred_probe_control = {
+	.symbol = "unix_socketpair", .ops.func = peercred_probe_count,
+};
+
+/* One hook failing to register leaves none of the set registered. */
 static void peercred_probe_all_or_nothing(struct kunit *test)
 {
-	struct kprobe good = { .symbol_name = "unix_socketpair",
-			       .pre_handler = peercred_probe_count };
-	struct kprobe control = good;
-	struct kprobe bad = { .symbol_name = "peercred_kunit_no_such_symbol" };
-	/* Registered from the end: the good one first, then the bad one. */
-	struct kprobe *set[] = { &bad, &good };
-	struct kprobe *one[] = { &control };
 	struct socket *a, *b;
 
-	/* The control: the same probe alone fires when unix_socketpair() runs. */
+	/* The control: the same hook alone fires when unix_socketpair() runs. */
 	atomic_set(&peercred_probe_hits, 0);
-	KUNIT_ASSERT_EQ(test, 0, peercred_probe_set_register(one, 1));
+	KUNIT_ASSERT_EQ(test, 0, peercred_hook_set_register(&peercred_probe_control, 1));
 	peercred_kunit_pair(test, SOCK_STREAM, &a, &b);
-	peercred_probe_set_unregister(one, 1);
+	peercred_hook_set_unregister(&peercred_probe_control, 1);
 	KUNIT_EXPECT_EQ(test, atomic_read(&peercred_probe_hits), 1);
 	sock_release(a);
 	sock_release(b);
 
 	atomic_set(&peercred_probe_hits, 0);
-	KUNIT_EXPECT_LT(test, peercred_probe_set_register(set, ARRAY_SIZE(set)), 0);
+	KUNIT_EXPECT_LT(test, peercred_hook_set_register(peercred_probe_set,
+							 ARRAY_SIZE(peercred_probe_set)), 0);
 	peercred_kunit_pair(test, SOCK_STREAM, &a, &b);
 	KUNIT_EXPECT_EQ(test, atomic_read(&peercred_probe_hits), 0);
 	sock_release(a);

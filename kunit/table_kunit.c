@@ -2,7 +2,7 @@
 /*
  * The connection table: lookup from either end, removal on release of either
  * end, capacity and drops, dead-sock detection, and writers racing a reader.
- * The suites call what the probes call, since UML has no kprobes.
+ * The suites call what the probes call, since UML has no ftrace.
  */
 
 #include <kunit/test.h>

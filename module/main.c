@@ -52,8 +52,8 @@ static int __init peercred_init(void)
 	if (err)
 		goto err_probes;
 
-	if (!IS_ENABLED(CONFIG_KPROBES))
-		pr_info("no kprobes: a test build, nothing feeds the table\n");
+	if (!PEERCRED_HAVE_PROBES)
+		pr_info("no ftrace with arguments: a test build, nothing feeds the table\n");
 	else if (!peercred_probes_fire())
 		pr_warn("the probes are registered but do not fire (is sysctl kernel.ftrace_enabled 0?): new connections are not recorded\n");
 	pr_info("tracking AF_UNIX connections (max_rows=%u, user_rows=%u)\n",

@@ -62,14 +62,15 @@ struct peercred_table *peercred_live_table(void);
 int peercred_proc_init(struct peercred_table *t);
 void peercred_proc_exit(void);
 
-/* probe.c */
-#if IS_ENABLED(CONFIG_KPROBES)
+/* probe.c: ftrace calls the probes with the probed functions' arguments. */
+#define PEERCRED_HAVE_PROBES	IS_ENABLED(CONFIG_DYNAMIC_FTRACE_WITH_ARGS)
+#if PEERCRED_HAVE_PROBES
 int peercred_probes_register(struct peercred_table *t);
 void peercred_probes_unregister(void);
 void peercred_probes_show(struct seq_file *m);
 bool peercred_probes_fire(void);
 #else
-/* UML and other kprobe-less test kernels: the table is fed by KUnit only. */
+/* UML and other test kernels without ftrace: KUnit alone feeds the table. */
 static inline int peercred_probes_register(struct peercred_table *t)
 {
 	return 0;

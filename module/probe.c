@@ -4,26 +4,28 @@
  * with preemption disabled, so they only do what table.c allows there (raw
  * spinlocks, no allocation; see its header).
  *
- * Every probe is a plain kprobe at a function's entry, through ftrace: no
- * kretprobe instance is held while connect() sleeps for backlog room, so
- * connections parked by one user cannot starve the recording of others.
- * connect() is caught at its LSM check, security_unix_stream_connect(),
- * which it calls after any wait, with both of the new connection's socks;
- * past that check nothing in unix_stream_connect() fails. If an LSM says
- * no, the new sock is released, and the release probe takes the row away.
+ * Every probe is at a function's entry: nothing is held while connect()
+ * sleeps for backlog room, so connections parked by one user cannot starve
+ * the recording of others. connect() is caught at its LSM check,
+ * security_unix_stream_connect(), which it calls after any wait, with both
+ * of the new connection's socks; past that check nothing in
+ * unix_stream_connect() fails. If an LSM says no, the new sock is
+ * released, and the release probe takes the row away.
  *
- * The attach method (kprobes on ftrace) lives in the last part of this
- * file: an architecture without KPROBES_ON_FTRACE needs a new one there,
- * behind peercred_probes_register(), and nothing else.
+ * The handlers take the probed functions' arguments, not an attach
+ * method's registers. The attach method (ftrace_ops callbacks) lives in the
+ * last part of this file: another one (kprobes, where an architecture's
+ * ftrace cannot pass arguments) is new glue there, behind
+ * peercred_probes_register(), and nothing else.
  */
 
 #include <linux/cred.h>
-#include <linux/kprobes.h>
+#include <linux/ftrace.h>
 #include <linux/mutex.h>
 #include <linux/net.h>
-#include <linux/ptrace.h>
 #include <linux/sched.h>
 #include <linux/seq_file.h>
+#include <linux/trace_recursion.h>
 #include <net/af_unix.h>
 #include <net/net_namespace.h>
 #include <net/sock.h>
@@ -59,72 +61,37 @@ static void peercred_probe_record(struct sock *cli, struct sock *srv,
 }
 
 /* security_unix_stream_connect(sk, other, newsk): stream and seqpacket. */
-static int peercred_connect_pre(struct kprobe *kp, struct pt_regs *regs)
+static __always_inline void peercred_on_connect(struct sock *sk,
+						struct sock *newsk)
 {
-	struct sock *sk = (struct sock *)regs_get_kernel_argument(regs, 0);
-	struct sock *newsk = (struct sock *)regs_get_kernel_argument(regs, 2);
-
 	if (peercred_tracked_type(sk))
 		peercred_probe_record(sk, newsk, PEERCRED_ORIGIN_CONNECT);
-	return 0;
 }
 
 /*
  * unix_socketpair(socka, sockb): neither sock is reachable by anyone else
  * yet; if it fails, both are released, and so is their row.
  */
-static int peercred_socketpair_pre(struct kprobe *kp, struct pt_regs *regs)
+static __always_inline void peercred_on_socketpair(struct socket *a,
+						   struct socket *b)
 {
-	struct socket *a = (struct socket *)regs_get_kernel_argument(regs, 0);
-	struct socket *b = (struct socket *)regs_get_kernel_argument(regs, 1);
-
 	if (unlikely(a == READ_ONCE(peercred_canary))) {
 		WRITE_ONCE(peercred_canary_seen, true);
-		return 0;
+		return;
 	}
 	if (peercred_tracked_type(a->sk))
 		peercred_probe_record(a->sk, b->sk, PEERCRED_ORIGIN_SOCKETPAIR);
-	return 0;
 }
 
 /*
  * unix_release_sock(sk, embrion): every AF_UNIX sock dies here, including
  * accepted-to-be socks that a closing listener releases without ->release.
  */
-static int peercred_release_pre(struct kprobe *kp, struct pt_regs *regs)
+static __always_inline void peercred_on_release(struct sock *sk)
 {
-	struct sock *sk = (struct sock *)regs_get_kernel_argument(regs, 0);
-
 	if (peercred_tracked_type(sk))
 		peercred_table_release_sk(peercred_probe_table, sk);
-	return 0;
 }
-
-static struct kprobe peercred_connect_probe = {
-	.symbol_name = "security_unix_stream_connect",
-	.pre_handler = peercred_connect_pre,
-};
-
-static struct kprobe peercred_socketpair_probe = {
-	.symbol_name = "unix_socketpair",
-	.pre_handler = peercred_socketpair_pre,
-};
-
-static struct kprobe peercred_release_probe = {
-	.symbol_name = "unix_release_sock",
-	.pre_handler = peercred_release_pre,
-};
-
-/*
- * Registered from the last to the first, unregistered first to last:
- * release is armed first and disarmed last, so that no row can be recorded
- * that nothing would remove.
- */
-static struct kprobe *peercred_probes[] = {
-	&peercred_socketpair_probe,
-	&peercred_connect_probe,
-	&peercred_release_probe,
-};
 
 /*
  * Whether the probes fire. They register fine and never run when ftrace is
@@ -154,76 +121,149 @@ out_a:
 }
 EXPORT_SYMBOL_IF_KUNIT(peercred_probes_fire);
 
-/* The attach method: kprobes through ftrace. */
+/*
+ * The attach method: an ftrace_ops per function, with a callback of its
+ * own, so that ftrace's trampoline calls it directly. Measured against
+ * kprobes on ftrace (whose one shared ftrace_ops saves every register and
+ * looks the probe up in a hash), in instruction-count time on 6.1: the
+ * empty callbacks cost 0.8 % of a connect/accept/close loop, empty kprobe
+ * handlers 2.4 %.
+ *
+ * ftrace passes the arguments (DYNAMIC_FTRACE_WITH_ARGS), and leaves
+ * recursion to the callback: ftrace_test_recursion_trylock() refuses a
+ * nested call in the same context (none is expected: the handlers call no
+ * probed function) and disables preemption, which the table relies on.
+ * A refused call is counted, as kprobes count their misses.
+ */
 
-static int peercred_probe_register(struct kprobe *kp)
+static __always_inline int peercred_hook_enter(unsigned long ip,
+					       unsigned long parent_ip,
+					       struct ftrace_ops *op)
 {
-	int err = register_kprobe(kp);
+	int bit = ftrace_test_recursion_trylock(ip, parent_ip);
 
+	if (unlikely(bit < 0))
+		atomic_long_inc(&container_of(op, struct peercred_hook, ops)->missed);
+	return bit;
+}
+
+static void peercred_connect_hook(unsigned long ip, unsigned long parent_ip,
+				  struct ftrace_ops *op, struct ftrace_regs *fregs)
+{
+	int bit = peercred_hook_enter(ip, parent_ip, op);
+
+	if (bit < 0)
+		return;
+	peercred_on_connect((struct sock *)ftrace_regs_get_argument(fregs, 0),
+			    (struct sock *)ftrace_regs_get_argument(fregs, 2));
+	ftrace_test_recursion_unlock(bit);
+}
+
+static void peercred_socketpair_hook(unsigned long ip, unsigned long parent_ip,
+				     struct ftrace_ops *op,
+				     struct ftrace_regs *fregs)
+{
+	int bit = peercred_hook_enter(ip, parent_ip, op);
+
+	if (bit < 0)
+		return;
+	peercred_on_socketpair((struct socket *)ftrace_regs_get_argument(fregs, 0),
+			       (struct socket *)ftrace_regs_get_argument(fregs, 1));
+	ftrace_test_recursion_unlock(bit);
+}
+
+static void peercred_release_hook(unsigned long ip, unsigned long parent_ip,
+				  struct ftrace_ops *op, struct ftrace_regs *fregs)
+{
+	int bit = peercred_hook_enter(ip, parent_ip, op);
+
+	if (bit < 0)
+		return;
+	peercred_on_release((struct sock *)ftrace_regs_get_argument(fregs, 0));
+	ftrace_test_recursion_unlock(bit);
+}
+
+/*
+ * Registered from the last to the first, unregistered first to last:
+ * release is armed first and disarmed last, so that no row can be recorded
+ * that nothing would remove.
+ */
+static struct peercred_hook peercred_hooks[] = {
+	{ .symbol = "unix_socketpair", .ops.func = peercred_socketpair_hook },
+	{ .symbol = "security_unix_stream_connect",
+	  .ops.func = peercred_connect_hook },
+	{ .symbol = "unix_release_sock", .ops.func = peercred_release_hook },
+};
+
+static int peercred_hook_register(struct peercred_hook *h)
+{
+	/* ftrace_set_filter() parses the name in place. */
+	char name[KSYM_NAME_LEN];
+	int err;
+
+	strscpy(name, h->symbol, sizeof(name));
+	err = ftrace_set_filter(&h->ops, name, strlen(name), 1);
 	if (err) {
-		pr_err("cannot probe %s: %d%s\n", kp->symbol_name, err,
-		       err == -ENOENT || err == -EINVAL ?
-		       " (missing, inlined, or renamed: .isra/.constprop)" :
-		       "");
+		pr_err("cannot hook %s: %d (missing, inlined, notrace, or renamed: .isra/.constprop)\n",
+		       h->symbol, err);
 		return err;
 	}
-	/*
-	 * An int3 probe runs its handler in NMI-like context, where the table's
-	 * locks have no business (lockdep says so). Entry probes go through
-	 * ftrace wherever KPROBES_ON_FTRACE is set, as on every Debian x86
-	 * kernel; anywhere else, refuse rather than risk it.
-	 */
-	if (!(kp->flags & KPROBE_FLAG_FTRACE)) {
-		pr_err("cannot probe %s through ftrace (needs CONFIG_KPROBES_ON_FTRACE)\n",
-		       kp->symbol_name);
-		unregister_kprobe(kp);
-		return -EOPNOTSUPP;
+	err = register_ftrace_function(&h->ops);
+	if (err) {
+		pr_err("cannot hook %s: %d\n", h->symbol, err);
+		ftrace_free_filter(&h->ops);
 	}
-	return 0;
+	return err;
+}
+
+/* Waits for running callbacks: none runs after this. */
+static void peercred_hook_unregister(struct peercred_hook *h)
+{
+	unregister_ftrace_function(&h->ops);
+	ftrace_free_filter(&h->ops);
 }
 
 /*
  * All or nothing, from @set[n - 1] down to @set[0]: on failure, those
  * already registered are unregistered.
  */
-int peercred_probe_set_register(struct kprobe **set, int n)
+int peercred_hook_set_register(struct peercred_hook *set, int n)
 {
 	int i, err;
 
 	for (i = n; i--;) {
-		err = peercred_probe_register(set[i]);
+		err = peercred_hook_register(&set[i]);
 		if (err)
 			goto err_unwind;
 	}
 	return 0;
 
 err_unwind:
-	peercred_probe_set_unregister(set + i + 1, n - i - 1);
+	peercred_hook_set_unregister(set + i + 1, n - i - 1);
 	return err;
 }
-EXPORT_SYMBOL_IF_KUNIT(peercred_probe_set_register);
+EXPORT_SYMBOL_IF_KUNIT(peercred_hook_set_register);
 
-/*
- * @set[0] first; waits for running handlers: none runs after this. One
- * call for the set: one RCU grace period for all, which unloading waits on.
- */
-void peercred_probe_set_unregister(struct kprobe **set, int n)
+/* @set[0] first. */
+void peercred_hook_set_unregister(struct peercred_hook *set, int n)
 {
-	if (n)
-		unregister_kprobes(set, n);
+	int i;
+
+	for (i = 0; i < n; i++)
+		peercred_hook_unregister(&set[i]);
 }
-EXPORT_SYMBOL_IF_KUNIT(peercred_probe_set_unregister);
+EXPORT_SYMBOL_IF_KUNIT(peercred_hook_set_unregister);
 
 int peercred_probes_register(struct peercred_table *t)
 {
 	peercred_probe_table = t;
-	return peercred_probe_set_register(peercred_probes,
-					   ARRAY_SIZE(peercred_probes));
+	return peercred_hook_set_register(peercred_hooks,
+					  ARRAY_SIZE(peercred_hooks));
 }
 
 void peercred_probes_unregister(void)
 {
-	peercred_probe_set_unregister(peercred_probes, ARRAY_SIZE(peercred_probes));
+	peercred_hook_set_unregister(peercred_hooks, ARRAY_SIZE(peercred_hooks));
 }
 
 void peercred_probes_show(struct seq_file *m)
@@ -231,7 +271,7 @@ void peercred_probes_show(struct seq_file *m)
 	int i;
 
 	seq_printf(m, "probes_firing %d\n", peercred_probes_fire());
-	for (i = 0; i < ARRAY_SIZE(peercred_probes); i++)
-		seq_printf(m, "missed_%s %lu\n", peercred_probes[i]->symbol_name,
-			   peercred_probes[i]->nmissed);
+	for (i = 0; i < ARRAY_SIZE(peercred_hooks); i++)
+		seq_printf(m, "missed_%s %ld\n", peercred_hooks[i].symbol,
+			   atomic_long_read(&peercred_hooks[i].missed));
 }

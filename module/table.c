@@ -562,7 +562,7 @@ unsigned int peercred_table_pin_bucket(struct peercred_table *t,
 EXPORT_SYMBOL_IF_KUNIT(peercred_table_pin_bucket);
 
 /*
- * A release the probe did not see (a kprobe miss) still marks the sock
+ * A release the probe did not see (a missed call) still marks the sock
  * dead; such a row is no longer a connection.
  */
 bool peercred_pin_is_dead(const struct peercred_pin *pin)

@@ -1,44 +1,69 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The probe-only floor for `make bench`: kprobes on the functions peercred
- * probes, with handlers that do nothing. What peercred costs above this is
- * the cost of its record path; below it, nothing can go with kprobes.
+ * The probe-only floor for `make bench`: peercred's attach method (an
+ * ftrace_ops per function, see module/probe.c) on the functions peercred
+ * probes, with callbacks that only take and drop ftrace's recursion lock,
+ * as peercred's do. What peercred costs above this is the cost of its
+ * record path.
  */
 
+#include <linux/ftrace.h>
 #include <linux/kernel.h>
-#include <linux/kprobes.h>
 #include <linux/module.h>
+#include <linux/string.h>
+#include <linux/trace_recursion.h>
 
-static int peercred_floor_pre(struct kprobe *kp, struct pt_regs *regs)
+static void peercred_floor_call(unsigned long ip, unsigned long parent_ip,
+				struct ftrace_ops *op, struct ftrace_regs *fregs)
 {
-	return 0;
+	int bit = ftrace_test_recursion_trylock(ip, parent_ip);
+
+	if (bit >= 0)
+		ftrace_test_recursion_unlock(bit);
 }
 
-static struct kprobe peercred_floor_probes[] = {
-	{ .symbol_name = "unix_release_sock", .pre_handler = peercred_floor_pre },
-	{ .symbol_name = "security_unix_stream_connect",
-	  .pre_handler = peercred_floor_pre },
-	{ .symbol_name = "unix_socketpair", .pre_handler = peercred_floor_pre },
+static const char * const peercred_floor_symbols[] = {
+	"unix_release_sock", "security_unix_stream_connect", "unix_socketpair",
 };
 
-static struct kprobe *peercred_floor_set[ARRAY_SIZE(peercred_floor_probes)];
+static struct ftrace_ops peercred_floor_ops[ARRAY_SIZE(peercred_floor_symbols)];
+
+static void peercred_floor_unhook(int n)
+{
+	while (n--) {
+		unregister_ftrace_function(&peercred_floor_ops[n]);
+		ftrace_free_filter(&peercred_floor_ops[n]);
+	}
+}
 
 static int __init peercred_floor_init(void)
 {
-	int i;
+	char name[KSYM_NAME_LEN];
+	int i, err;
 
-	for (i = 0; i < ARRAY_SIZE(peercred_floor_probes); i++)
-		peercred_floor_set[i] = &peercred_floor_probes[i];
-	return register_kprobes(peercred_floor_set, ARRAY_SIZE(peercred_floor_set));
+	for (i = 0; i < ARRAY_SIZE(peercred_floor_ops); i++) {
+		peercred_floor_ops[i].func = peercred_floor_call;
+		/* ftrace_set_filter() parses the name in place. */
+		strscpy(name, peercred_floor_symbols[i], sizeof(name));
+		err = ftrace_set_filter(&peercred_floor_ops[i], name, strlen(name), 1);
+		if (!err)
+			err = register_ftrace_function(&peercred_floor_ops[i]);
+		if (err) {
+			ftrace_free_filter(&peercred_floor_ops[i]);
+			peercred_floor_unhook(i);
+			return err;
+		}
+	}
+	return 0;
 }
 
 static void __exit peercred_floor_exit(void)
 {
-	unregister_kprobes(peercred_floor_set, ARRAY_SIZE(peercred_floor_set));
+	peercred_floor_unhook(ARRAY_SIZE(peercred_floor_ops));
 }
 
 module_init(peercred_floor_init);
 module_exit(peercred_floor_exit);
 
-MODULE_DESCRIPTION("peercred's probes with empty handlers: the floor for make bench");
+MODULE_DESCRIPTION("peercred's probes with empty callbacks: the floor for make bench");
 MODULE_LICENSE("GPL");
