@@ -125,12 +125,12 @@ static inline bool peercred_task_dumpable(struct task_struct *task)
 #endif
 
 /*
- * 6.2 gave ftrace_regs accessors (linux/ftrace_regs.h); on 6.1 with
- * DYNAMIC_FTRACE_WITH_ARGS, an x86 ftrace_regs is a pt_regs whose argument
- * registers the trampoline has filled. For probe.c, which includes
- * linux/ftrace.h first.
+ * 6.2 gave ftrace_regs an argument accessor; on 6.1 with
+ * DYNAMIC_FTRACE_WITH_ARGS, an x86 ftrace_regs wraps a pt_regs whose
+ * argument registers the trampoline has filled.
  */
-#if defined(_LINUX_FTRACE_H) && !defined(ftrace_regs_get_argument)
+#include <linux/ftrace.h>
+#ifndef ftrace_regs_get_argument
 #define ftrace_regs_get_argument(fregs, n) \
 	regs_get_kernel_argument(&(fregs)->regs, n)
 #endif
