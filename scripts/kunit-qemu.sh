@@ -7,7 +7,7 @@
 #
 # --src picks the Debian linux-source-SERIES package (6.1, 6.12, ...);
 # --kernel the kernel (scripts/kunit-kernel.sh): kunit, the lean one
-# (kunit/qemu.config: KUnit, kprobes on ftrace, lockdep, raw-lock nesting,
+# (kunit/qemu.config: KUnit, ftrace, lockdep, raw-lock nesting,
 # atomic-sleep checks; the default), or debug, the torture kernel with KASAN
 # and kmemleak on top (kunit/debug.config; make check runs 6.1 there, so
 # that 6.1 needs one kernel build); --no-deps skips scripts/deps.sh.
@@ -108,7 +108,7 @@ run() {
 		echo "FAIL module-build: no peercred.ko or peercred_kunit.ko in $ext"
 		return 2
 	fi
-	# The kernel has kprobes: the probe-path cases must be there.
+	# The kernel has ftrace: the probe-path cases must be there.
 	[[ -f $ext/kunit/probe_kunit.o ]] ||
 		echo "FAIL build.probe-cases: kunit/probe_kunit.o was not built"
 	if grep -E 'warning:|error:' "$ext/build.log" >"$tmp/warnings"; then

@@ -13,7 +13,7 @@
 # debug kernel (scripts/kunit-kernel.sh), peercred.ko and peercred_kunit.ko
 # against it, and the static guest programs pcstress, pcload and pctest; then boots
 # the kernels side by side under QEMU, two vCPUs each, and runs
-# scripts/guest/torture.sh in each: the KUnit suites with kprobes live, a
+# scripts/guest/torture.sh in each: the KUnit suites with the probes live, a
 # storm of connections, /proc readers, fd passing and exiting processes
 # while the module is unloaded and reloaded, the row allocations failing
 # under failslab, then a kmemleak scan and a dmesg scan. Prints one

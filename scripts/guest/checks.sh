@@ -180,10 +180,11 @@ else
 fi
 rmmod peercred
 
-# With ftrace off, kprobes on ftrace register and, on some kernels (6.1,
-# 6.12), never run; on others (7.x) they keep running. Either way the load,
-# the stats and the CLI must tell the truth, which a socketpair made after
-# the load shows: it has a row exactly when the probes fire.
+# With ftrace off, the probes (ftrace callbacks) register and never run;
+# kprobes on ftrace, the probes of an earlier design, kept running on 7.x.
+# Either way the load, the stats and the CLI must tell the truth, which a
+# socketpair made after the load shows: it has a row exactly when the
+# probes fire.
 if [ -w /proc/sys/kernel/ftrace_enabled ]; then
 	echo 0 >/proc/sys/kernel/ftrace_enabled
 	insmod $M

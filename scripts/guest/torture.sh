@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=sh
 # Runs inside the debug-kernel guest as /scenario (scripts/torture.sh puts
-# its settings in front of it): KUnit on a kernel with kprobes, stress with
+# its settings in front of it): KUnit on a kernel with ftrace, stress with
 # rmmod/insmod under load, fault injection into loads and reads, and a
 # kmemleak scan after the last unload. Each check prints PASS/FAIL NAME;
 # FIGURE NAME VALUE lines carry the numbers; KTAP| lines carry KUnit's
