@@ -94,9 +94,10 @@ static __always_inline void peercred_on_release(struct sock *sk)
 }
 
 /*
- * Whether the probes fire. They register fine and never run when ftrace is
- * off (sysctl kernel.ftrace_enabled=0), and nothing else would say so: make
- * a kernel socketpair and see whether its probe saw it.
+ * Whether the probes fire. When ftrace is off (sysctl
+ * kernel.ftrace_enabled=0) they register fine and, on 6.1 and 6.12, never
+ * run (7.3 runs them), and nothing else would say so: make a kernel
+ * socketpair and see whether its probe saw it.
  */
 bool peercred_probes_fire(void)
 {

@@ -180,11 +180,10 @@ else
 fi
 rmmod peercred
 
-# With ftrace off, the probes (ftrace callbacks) register and never run;
-# kprobes on ftrace, the probes of an earlier design, kept running on 7.x.
-# Either way the load, the stats and the CLI must tell the truth, which a
-# socketpair made after the load shows: it has a row exactly when the
-# probes fire.
+# With ftrace off, the probes (ftrace callbacks) register, and never run
+# on 6.1 and 6.12; on 7.3 they keep running. Either way the load, the
+# stats and the CLI must tell the truth, which a socketpair made after the
+# load shows: it has a row exactly when the probes fire.
 if [ -w /proc/sys/kernel/ftrace_enabled ]; then
 	echo 0 >/proc/sys/kernel/ftrace_enabled
 	insmod $M
