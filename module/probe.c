@@ -46,8 +46,9 @@ static DEFINE_MUTEX(peercred_canary_lock);
  * table yet: record it without looking (the common case). One begun
  * earlier may have been found by the walk.
  */
-static void peercred_probe_record(struct sock *cli, struct sock *srv,
-				  enum peercred_origin origin)
+static __always_inline void peercred_probe_record(struct sock *cli,
+						  struct sock *srv,
+						  enum peercred_origin origin)
 {
 	struct peercred_maker who = {
 		.cred = current_cred(), .tid = task_pid_nr(current),

@@ -57,17 +57,6 @@ void peercred_shares_destroy(struct peercred_shares *s)
 }
 EXPORT_SYMBOL_IF_KUNIT(peercred_shares_destroy);
 
-/*
- * The cred's own capability bits, not capable(): an LSM hook has no place
- * in probe context, and the question is what the connecting task holds.
- */
-bool peercred_share_exempt(const struct cred *cred)
-{
-	return cred->user_ns == &init_user_ns &&
-	       cap_raised(cred->cap_effective, CAP_SYS_ADMIN);
-}
-EXPORT_SYMBOL_IF_KUNIT(peercred_share_exempt);
-
 kuid_t peercred_share_uid(const struct cred *cred)
 {
 	const struct user_namespace *ns = cred->user_ns;
@@ -125,10 +114,3 @@ int peercred_share_charge(struct peercred_shares *s, const struct cred *cred)
 	return slot - s->slot;
 }
 EXPORT_SYMBOL_IF_KUNIT(peercred_share_charge);
-
-void peercred_share_uncharge(struct peercred_shares *s, u16 share)
-{
-	if (share != PEERCRED_SHARE_NONE)
-		atomic_dec(&s->slot[share].rows);
-}
-EXPORT_SYMBOL_IF_KUNIT(peercred_share_uncharge);

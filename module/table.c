@@ -16,7 +16,6 @@
  * row under its bucket lock owns it: nobody else can find it any more.
  */
 
-#include <linux/hash.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
@@ -26,12 +25,6 @@
 
 #include "compat.h"
 #include "table.h"
-
-static struct peercred_bucket *peercred_bucket(struct peercred_table *t,
-					       const struct sock *sk)
-{
-	return &t->hash[hash_ptr(sk, t->bits)];
-}
 
 static void peercred_count(struct peercred_table *t, enum peercred_counter c)
 {
@@ -412,33 +405,9 @@ static bool peercred_match_cli(const struct peercred_row *row, const void *sk)
 	return row->sk[PEERCRED_CLI] == sk;
 }
 
-/*
- * Where the row of @sk would be. A SRV sock's row is in its own bucket. A
- * CLI sock's is in the bucket of unix_peer(), its SRV sock: connect() and
- * socketpair() set unix_peer() right after their probes recorded the row,
- * in the same syscall, so before the sock can be released; the walk
- * records only connections whose peers are set; and unix_peer() of a sock
- * changes again only in its own release. A connect() refused after its
- * probe leaves the SRV sock with no peer, and that sock's release finds
- * the row in its own bucket.
- */
-static void peercred_release_buckets(struct peercred_table *t, struct sock *sk,
-				     struct peercred_bucket **own,
-				     struct peercred_bucket **peers)
-{
-	struct sock *peer = READ_ONCE(unix_peer(sk));
-
-	*own = peercred_bucket(t, sk);
-	if (hlist_empty(&(*own)->head))
-		*own = NULL;
-	*peers = peer ? peercred_bucket(t, peer) : NULL;
-	if (*peers && hlist_empty(&(*peers)->head))
-		*peers = NULL;
-}
-
-static struct peercred_row *peercred_release_take(struct sock *sk,
-						  struct peercred_bucket *own,
-						  struct peercred_bucket *peers)
+static __always_inline struct peercred_row *
+peercred_release_take(struct sock *sk, struct peercred_bucket *own,
+		      struct peercred_bucket *peers)
 {
 	struct peercred_row *row = NULL;
 
@@ -450,34 +419,34 @@ static struct peercred_row *peercred_release_take(struct sock *sk,
 }
 
 /*
- * From the release probe: the row holding @sk, if any, goes. A sock is in
- * at most one row, and the insert of a row for @sk happened before @sk's
- * release began (both run in the syscalls on its file, or the walk, which
- * peercred_walk_reap() makes up for): so the buckets it can be in are
- * checked without a lock first, and a sock in no row (datagram socks are
- * not even looked at; unconnected ones have no peer) costs a load or two.
+ * The slow part of peercred_table_release_sk(), for a sock whose buckets
+ * are not both empty. Once the load-time walk is over (for good: it runs
+ * once), no walker can meet this row, so neither walk_lock nor the RCU
+ * section peercred_table_walk_begin() waits for is needed.
  */
-void peercred_table_release_sk(struct peercred_table *t, struct sock *sk)
+void peercred_table_release_found(struct peercred_table *t, struct sock *sk,
+				  struct peercred_bucket *own,
+				  struct peercred_bucket *peers)
 {
-	struct peercred_bucket *own, *peers;
 	struct peercred_row *row;
 
-	peercred_release_buckets(t, sk, &own, &peers);
-	if (!own && !peers)
-		return;
-	rcu_read_lock();
-	if (READ_ONCE(t->walking)) {
-		raw_spin_lock(&t->walk_lock);
+	if (likely(peercred_table_walked(t))) {
 		row = peercred_release_take(sk, own, peers);
-		raw_spin_unlock(&t->walk_lock);
 	} else {
-		row = peercred_release_take(sk, own, peers);
+		rcu_read_lock();
+		if (READ_ONCE(t->walking)) {
+			raw_spin_lock(&t->walk_lock);
+			row = peercred_release_take(sk, own, peers);
+			raw_spin_unlock(&t->walk_lock);
+		} else {
+			row = peercred_release_take(sk, own, peers);
+		}
+		rcu_read_unlock();
 	}
-	rcu_read_unlock();
 	if (row)
 		peercred_row_retire(t, row, sk);
 }
-EXPORT_SYMBOL_IF_KUNIT(peercred_table_release_sk);
+EXPORT_SYMBOL_IF_KUNIT(peercred_table_release_found);
 
 static void peercred_pin_row(struct peercred_pin *pin,
 			     const struct peercred_row *row)

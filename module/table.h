@@ -2,12 +2,14 @@
 #ifndef PEERCRED_TABLE_H
 #define PEERCRED_TABLE_H
 
+#include <linux/hash.h>
 #include <linux/list.h>
 #include <linux/llist.h>
 #include <linux/percpu.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
+#include <net/af_unix.h>
 
 #include "share.h"
 
@@ -137,7 +139,9 @@ int peercred_table_record_new(struct peercred_table *t, struct sock *cli,
 			      const struct peercred_maker *who);
 void peercred_table_walk_begin(struct peercred_table *t);
 void peercred_table_walk_end(struct peercred_table *t);
-void peercred_table_release_sk(struct peercred_table *t, struct sock *sk);
+void peercred_table_release_found(struct peercred_table *t, struct sock *sk,
+				  struct peercred_bucket *own,
+				  struct peercred_bucket *peers);
 bool peercred_table_has(struct peercred_table *t, struct sock *sk);
 bool peercred_table_lookup(struct peercred_table *t, struct sock *sk,
 			   struct peercred_pin *pin);
@@ -179,6 +183,44 @@ static inline bool peercred_table_walked(const struct peercred_table *t)
 static inline unsigned int peercred_table_buckets(const struct peercred_table *t)
 {
 	return 1U << t->bits;
+}
+
+static inline struct peercred_bucket *
+peercred_bucket(struct peercred_table *t, const struct sock *sk)
+{
+	return &t->hash[hash_ptr(sk, t->bits)];
+}
+
+/*
+ * From the release probe: the row holding @sk, if any, goes. A SRV sock's
+ * row is in its own bucket. A CLI sock's is in the bucket of unix_peer(),
+ * its SRV sock: connect() and socketpair() set unix_peer() right after
+ * their probes recorded the row, in the same syscall, so before the sock
+ * can be released; the walk records only connections whose peers are set;
+ * and unix_peer() of a sock changes again only in its own release. A
+ * connect() refused after its probe leaves the SRV sock with no peer, and
+ * that sock's release finds the row in its own bucket.
+ *
+ * A sock is in at most one row, and the insert of a row for @sk happened
+ * before @sk's release began (both run in the syscalls on its file, or the
+ * walk, which peercred_walk_reap() makes up for): so the buckets it can be
+ * in are checked without a lock first, here in the caller, and a sock in
+ * no row (an unconnected one has no peer; every release of a connection's
+ * second end meets empty buckets) costs a few loads and no call.
+ */
+static inline void peercred_table_release_sk(struct peercred_table *t,
+					     struct sock *sk)
+{
+	struct sock *peer = READ_ONCE(unix_peer(sk));
+	struct peercred_bucket *own = peercred_bucket(t, sk);
+	struct peercred_bucket *peers = peer ? peercred_bucket(t, peer) : NULL;
+
+	if (hlist_empty(&own->head))
+		own = NULL;
+	if (peers && hlist_empty(&peers->head))
+		peers = NULL;
+	if (own || peers)
+		peercred_table_release_found(t, sk, own, peers);
 }
 
 #endif /* PEERCRED_TABLE_H */
