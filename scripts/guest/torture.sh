@@ -86,7 +86,7 @@ fdpass=$!
 pcstress exiters "$EXITERS" >/tmp/exiters 2>&1 &
 exiters=$!
 renice 0 -p $$ >/dev/null
-cycles=0 cycle_err='' recorded=0
+cycles=0 cycle_err='' recorded=0 rm_s=0 ins_s=0
 t0=$(cut -d' ' -f1 /proc/uptime)
 # Every cycle must happen with the storm still running; a cycle takes up to
 # five seconds on the PREEMPT_RT debug kernel under TCG beside another
@@ -96,12 +96,19 @@ while [ $cycles -lt "$CYCLES" ] && [ "$(cut -d. -f1 /proc/uptime)" -lt "$until" 
 	kill -0 $storm 2>/dev/null || { cycle_err="storm ended after $cycles cycles"; break; }
 	n=$(counter recorded)
 	recorded=$((recorded + ${n:-0}))
+	a=$(cut -d' ' -f1 /proc/uptime)
 	rmmod peercred || { cycle_err="rmmod failed at cycle $cycles"; break; }
+	b=$(cut -d' ' -f1 /proc/uptime)
 	insmod $M || { cycle_err="insmod failed at cycle $cycles"; break; }
+	c=$(cut -d' ' -f1 /proc/uptime)
+	rm_s=$(awk -v s="$rm_s" -v a="$a" -v b="$b" 'BEGIN { print s + b - a }')
+	ins_s=$(awk -v s="$ins_s" -v b="$b" -v c="$c" 'BEGIN { print s + c - b }')
 	cycles=$((cycles + 1))
 done
 t1=$(cut -d' ' -f1 /proc/uptime)
 figure reload-cycles $cycles
+figure rmmod-seconds "$rm_s"
+figure insmod-seconds "$ins_s"
 figure reload-seconds "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')"
 figure rows-recorded-during-reloads $recorded
 [ -e /proc/peercred ] || insmod $M
