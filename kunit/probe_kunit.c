@@ -94,34 +94,35 @@ static void peercred_probe_count(unsigned long ip, unsigned long parent_ip,
 	atomic_inc(&peercred_probe_hits);
 }
 
-/* Registered from the end: the good one first, then the bad one. */
-static struct peercred_hook peercred_probe_set[] = {
-	{ .symbol = "peercred_kunit_no_such_symbol",
-	  .ops.func = peercred_probe_count },
-	{ .symbol = "unix_socketpair", .ops.func = peercred_probe_count },
+/* Armed from the end: the good one first, then the bad one. */
+static const char *const peercred_probe_set[] = {
+	"peercred_kunit_no_such_symbol", "unix_socketpair",
 };
 
-static struct peercred_hook peercred_probe_control = {
-	.symbol = "unix_socketpair", .ops.func = peercred_probe_count,
-};
+static const char *const peercred_probe_good[] = { "unix_socketpair" };
 
-/* One hook failing to register leaves none of the set registered. */
+static struct ftrace_ops peercred_probe_control = { .func = peercred_probe_count };
+static struct ftrace_ops peercred_probe_ops = { .func = peercred_probe_count };
+
+/* One symbol failing to hook leaves none of the set hooked. */
 static void peercred_probe_all_or_nothing(struct kunit *test)
 {
 	struct socket *a, *b;
 
-	/* The control: the same hook alone fires when unix_socketpair() runs. */
+	/* The control: the good symbol alone fires when unix_socketpair() runs. */
 	atomic_set(&peercred_probe_hits, 0);
-	KUNIT_ASSERT_EQ(test, 0, peercred_hook_set_register(&peercred_probe_control, 1));
+	KUNIT_ASSERT_EQ(test, 0,
+			peercred_hook_register(&peercred_probe_control, peercred_probe_good,
+					       ARRAY_SIZE(peercred_probe_good)));
 	peercred_kunit_pair(test, SOCK_STREAM, &a, &b);
-	peercred_hook_set_unregister(&peercred_probe_control, 1);
+	peercred_hook_unregister(&peercred_probe_control);
 	KUNIT_EXPECT_EQ(test, atomic_read(&peercred_probe_hits), 1);
 	sock_release(a);
 	sock_release(b);
 
 	atomic_set(&peercred_probe_hits, 0);
-	KUNIT_EXPECT_LT(test, peercred_hook_set_register(peercred_probe_set,
-							 ARRAY_SIZE(peercred_probe_set)), 0);
+	KUNIT_EXPECT_LT(test, peercred_hook_register(&peercred_probe_ops, peercred_probe_set,
+						     ARRAY_SIZE(peercred_probe_set)), 0);
 	peercred_kunit_pair(test, SOCK_STREAM, &a, &b);
 	KUNIT_EXPECT_EQ(test, atomic_read(&peercred_probe_hits), 0);
 	sock_release(a);

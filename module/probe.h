@@ -2,17 +2,10 @@
 #ifndef PEERCRED_PROBE_H
 #define PEERCRED_PROBE_H
 
-#include <linux/atomic.h>
 #include <linux/ftrace.h>
 
-/* A function's entry, and the callback ftrace calls there. */
-struct peercred_hook {
-	const char *symbol;
-	struct ftrace_ops ops;
-	atomic_long_t missed;	/* calls refused as recursive */
-};
-
-int peercred_hook_set_register(struct peercred_hook *set, int n);
-void peercred_hook_set_unregister(struct peercred_hook *set, int n);
+int peercred_hook_register(struct ftrace_ops *ops,
+			   const char *const *symbols, int n);
+void peercred_hook_unregister(struct ftrace_ops *ops);
 
 #endif /* PEERCRED_PROBE_H */

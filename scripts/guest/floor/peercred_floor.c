@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The probe-only floor for `make bench`: peercred's attach method (an
- * ftrace_ops per function, see module/probe.c) on the functions peercred
- * probes, with callbacks that only take and drop ftrace's recursion lock,
- * as peercred's do. What peercred costs above this is the cost of its
+ * The probe-only floor for `make bench`: peercred's attach method (one
+ * ftrace_ops over the functions peercred probes, see module/probe.c), with
+ * a callback that only takes and drops ftrace's recursion lock, as
+ * peercred's does. What peercred costs above this is the cost of its
  * record path.
  */
 
@@ -26,40 +26,36 @@ static const char * const peercred_floor_symbols[] = {
 	"unix_release_sock", "security_unix_stream_connect", "unix_socketpair",
 };
 
-static struct ftrace_ops peercred_floor_ops[ARRAY_SIZE(peercred_floor_symbols)];
-
-static void peercred_floor_unhook(int n)
-{
-	while (n--) {
-		unregister_ftrace_function(&peercred_floor_ops[n]);
-		ftrace_free_filter(&peercred_floor_ops[n]);
-	}
-}
+static struct ftrace_ops peercred_floor_ops = {
+	.func = peercred_floor_call,
+};
 
 static int __init peercred_floor_init(void)
 {
 	char name[KSYM_NAME_LEN];
 	int i, err;
 
-	for (i = 0; i < ARRAY_SIZE(peercred_floor_ops); i++) {
-		peercred_floor_ops[i].func = peercred_floor_call;
+	for (i = 0; i < ARRAY_SIZE(peercred_floor_symbols); i++) {
 		/* ftrace_set_filter() parses the name in place. */
 		strscpy(name, peercred_floor_symbols[i], sizeof(name));
-		err = ftrace_set_filter(&peercred_floor_ops[i], name, strlen(name), 1);
-		if (!err)
-			err = register_ftrace_function(&peercred_floor_ops[i]);
-		if (err) {
-			ftrace_free_filter(&peercred_floor_ops[i]);
-			peercred_floor_unhook(i);
-			return err;
-		}
+		err = ftrace_set_filter(&peercred_floor_ops, name, strlen(name), !i);
+		if (err)
+			goto err_filter;
 	}
+	err = register_ftrace_function(&peercred_floor_ops);
+	if (err)
+		goto err_filter;
 	return 0;
+
+err_filter:
+	ftrace_free_filter(&peercred_floor_ops);
+	return err;
 }
 
 static void __exit peercred_floor_exit(void)
 {
-	peercred_floor_unhook(ARRAY_SIZE(peercred_floor_ops));
+	unregister_ftrace_function(&peercred_floor_ops);
+	ftrace_free_filter(&peercred_floor_ops);
 }
 
 module_init(peercred_floor_init);
