@@ -13,8 +13,8 @@
  * released, and the release probe takes the row away.
  *
  * The handlers take the probed functions' arguments, not an attach
- * method's registers. The attach method (ftrace_ops callbacks) lives in the
- * last part of this file: another one (kprobes, where an architecture's
+ * method's registers. The attach method (an ftrace_ops callback) lives in
+ * the last part of this file: another one (kprobes, where an architecture's
  * ftrace cannot pass arguments) is new glue there, behind
  * peercred_probes_register(), and nothing else.
  */
@@ -206,7 +206,7 @@ static void peercred_probe_hook(unsigned long ip, unsigned long parent_ip,
 		peercred_on_connect((struct sock *)ftrace_regs_get_argument(fregs, 0),
 				    (struct sock *)ftrace_regs_get_argument(fregs, 2));
 		break;
-	default:
+	default:	/* PEERCRED_PROBE_SOCKETPAIR */
 		peercred_on_socketpair((struct socket *)ftrace_regs_get_argument(fregs, 0),
 				       (struct socket *)ftrace_regs_get_argument(fregs, 1));
 	}
