@@ -94,9 +94,9 @@ static void peercred_probe_count(unsigned long ip, unsigned long parent_ip,
 	atomic_inc(&peercred_probe_hits);
 }
 
-/* Armed from the end: the good one first, then the bad one. */
+/* The good one is hooked first, then the bad one fails. */
 static const char *const peercred_probe_set[] = {
-	"peercred_kunit_no_such_symbol", "unix_socketpair",
+	"unix_socketpair", "peercred_kunit_no_such_symbol",
 };
 
 static const char *const peercred_probe_good[] = { "unix_socketpair" };

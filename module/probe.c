@@ -37,6 +37,12 @@
 
 static struct peercred_table *peercred_probe_table;
 
+/*
+ * Set once every probe is armed: a connection recorded after it has its
+ * release probed, so no row is recorded that nothing would remove.
+ */
+static bool peercred_probe_recording;
+
 /* The socketpair of peercred_probes_fire(), and whether its probe saw it. */
 static struct socket *peercred_canary;
 static bool peercred_canary_seen;
@@ -56,6 +62,8 @@ static __always_inline void peercred_probe_record(struct sock *cli,
 	};
 	struct peercred_table *t = peercred_probe_table;
 
+	if (unlikely(!READ_ONCE(peercred_probe_recording)))
+		return;
 	if (peercred_table_walked(t))
 		peercred_table_record_new(t, cli, srv, origin, &who);
 	else
@@ -151,10 +159,6 @@ enum peercred_probe {
 	PEERCRED_NR_PROBES
 };
 
-/*
- * Armed from the last to the first: release before the two that record,
- * so that no row can be recorded that nothing would remove.
- */
 static const char *const peercred_probe_symbols[PEERCRED_NR_PROBES] = {
 	[PEERCRED_PROBE_SOCKETPAIR] = "unix_socketpair",
 	[PEERCRED_PROBE_CONNECT] = "security_unix_stream_connect",
@@ -233,31 +237,26 @@ static int peercred_hook_add(struct ftrace_ops *ops, const char *symbol,
 }
 
 /*
- * Hooks @ops on @symbols[n - 1], then on each before it, armed in that
- * order. All or nothing: on failure, @ops is left unregistered.
+ * Hooks @ops on every one of @symbols, all armed by one update of the
+ * kernel's text. All or nothing: on failure, @ops is left unregistered.
  */
 int peercred_hook_register(struct ftrace_ops *ops,
 			   const char *const *symbols, int n)
 {
 	int i, err;
 
-	err = peercred_hook_add(ops, symbols[n - 1], 1);
-	if (err)
-		goto err_filter;
+	for (i = 0; i < n; i++) {
+		err = peercred_hook_add(ops, symbols[i], !i);
+		if (err)
+			goto err_filter;
+	}
 	err = register_ftrace_function(ops);
 	if (err) {
 		pr_err("cannot register the hooks: %d\n", err);
 		goto err_filter;
 	}
-	for (i = n - 1; i--;) {
-		err = peercred_hook_add(ops, symbols[i], 0);
-		if (err)
-			goto err_registered;
-	}
 	return 0;
 
-err_registered:
-	unregister_ftrace_function(ops);
 err_filter:
 	ftrace_free_filter(ops);
 	return err;
@@ -284,8 +283,11 @@ int peercred_probes_register(struct peercred_table *t)
 	sock_release(s);
 	peercred_connect_fn = (unsigned long)security_unix_stream_connect;
 	peercred_probe_table = t;
-	return peercred_hook_register(&peercred_probe_ops, peercred_probe_symbols,
-				      PEERCRED_NR_PROBES);
+	err = peercred_hook_register(&peercred_probe_ops, peercred_probe_symbols,
+				     PEERCRED_NR_PROBES);
+	if (!err)
+		WRITE_ONCE(peercred_probe_recording, true);
+	return err;
 }
 
 void peercred_probes_unregister(void)
