@@ -14,19 +14,19 @@ s=$PEERCRED_TOP/scripts
 # Two lanes side by side. A QEMU guest runs on one host thread
 # (thread=single), so one lane alone would leave the second core idle.
 # The first lane has the static checks (two streams of module builds),
-# the guests of the generic and cloud kernels, D-Bus and Prometheus. The
-# second has torture on both debug kernels (PREEMPT_RT first, the longest
-# job), the PREEMPT_RT kernels' guests and KUnit. Kernel builds never
-# overlap (kunit-kernel.sh holds one lock for all). Results are shown as
-# they come, the summary counts both lanes.
+# the guests of the Debian kernels, D-Bus and Prometheus. The second has
+# torture on both debug kernels (PREEMPT_RT first, the longest job) and
+# KUnit: with a warm cache, the two lanes take about as long. Kernel
+# builds never overlap (kunit-kernel.sh holds one lock for all). Results
+# are shown as they come, the summary counts both lanes.
 # shellcheck source=scripts/kunit-lib.sh
 . "$PEERCRED_TOP/scripts/kunit-lib.sh"
 generic=() rt=()
 if targets=$(peercred_torture_targets); then
 	generic=("$(head -n 1 <<<"$targets")") rt=("$(tail -n 1 <<<"$targets")")
 fi
-# The Debian kernels' guests: PREEMPT_RT ones in the second lane, the rest
-# in the first (an empty list would mean all of them: skipped instead).
+# The Debian kernels' guests: PREEMPT_RT ones after the rest (an empty
+# list would mean all of them: skipped instead).
 kernels=$(peercred_kernels) || die "no kernel list"
 mapfile -t rt_kernels < <(awk '$3 == "rt" { print $1 }' <<<"$kernels")
 mapfile -t other_kernels < <(awk '$3 != "rt" { print $1 }' <<<"$kernels")
@@ -42,14 +42,14 @@ results='^(PASS|FAIL|SKIP) '
 	guests "${other_kernels[@]}"
 	((${#other_full[@]} == 0)) || "$s/dbus-test.sh" "${other_full[@]}"
 	"$s/metrics-test.sh"
+	guests "${rt_kernels[@]}"
+	((${#rt_full[@]} == 0)) || "$s/dbus-test.sh" "${rt_full[@]}"
 } 2>"$out/lane1.err" | tee "$out/lane1" | grep --line-buffered -E "$results" &
 lane1=$!
 {
 	PEERCRED_TORTURE_JOBS=1 "$s/torture.sh" --no-deps "${rt[@]}"
 	# Without a series list, torture.sh above said why.
 	((${#generic[@]} == 0)) || PEERCRED_TORTURE_JOBS=1 "$s/torture.sh" --no-deps "${generic[@]}"
-	guests "${rt_kernels[@]}"
-	((${#rt_full[@]} == 0)) || "$s/dbus-test.sh" "${rt_full[@]}"
 	"$s/kunit.sh" --no-deps
 } 2>"$out/lane2.err" | tee "$out/lane2" | grep --line-buffered -E "$results" &
 lane2=$!
