@@ -25,14 +25,16 @@
 # Exit status: 0 every check passed; 1 otherwise.
 #
 # Environment:
-#   PEERCRED_TORTURE_SECS     upper bound of the stress phase (default 600);
+#   PEERCRED_TORTURE_SECS     upper bound of the stress phase (default 900);
 #                             it ends once the reload cycles are done (a
-#                             cycle took 5.3 s on the generic debug 6.1
-#                             kernel, alone on the host: rmmod waits for
-#                             RCU-tasks grace periods before ftrace frees
-#                             the probes' trampoline)
+#                             cycle took 5 s on the generic debug 6.1
+#                             kernel alone on the host, 10 s beside
+#                             another lane's guests: rmmod waits for
+#                             RCU-tasks grace periods, which wait for the
+#                             storm's processes to sleep, before ftrace
+#                             frees the probes' trampoline)
 #   PEERCRED_TORTURE_CYCLES   rmmod/insmod cycles under the storm (default 50)
-#   PEERCRED_TORTURE_TIMEOUT  seconds before a guest is killed (default 900)
+#   PEERCRED_TORTURE_TIMEOUT  seconds before a guest is killed (default 1300)
 #   PEERCRED_TORTURE_JOBS     guests run at once (default: the host's CPUs)
 #   PEERCRED_TORTURE_MEM      guest memory in MiB (default 2048)
 #   PEERCRED_CACHE            as in lib.sh (default ~/.cache/peercred)
@@ -58,9 +60,9 @@ for a; do
 	esac
 done
 
-secs=${PEERCRED_TORTURE_SECS:-600}
+secs=${PEERCRED_TORTURE_SECS:-900}
 cycles=${PEERCRED_TORTURE_CYCLES:-50}
-timeout=${PEERCRED_TORTURE_TIMEOUT:-900}
+timeout=${PEERCRED_TORTURE_TIMEOUT:-1300}
 guests=${PEERCRED_TORTURE_JOBS:-$(nproc)}
 mem=${PEERCRED_TORTURE_MEM:-2048}
 out=$(mktemp)
