@@ -126,7 +126,7 @@ torture_prepare() {
 # torture_boot TARGET: run the scenario in its guest (serial log in the
 # target's cache directory); prints the run's wall time.
 torture_boot() {
-	local t=$1 scenario=$tmp/torture-$1.sh tcache=$PEERCRED_CACHE/torture/$1
+	local t=$1 scenario=$tmp/torture-$1.sh tcache=$PEERCRED_CACHE/torture/$1 boot try
 	local append='slub_debug=FZPUA,peercred_row log_buf_len=8M'
 
 	{
@@ -150,8 +150,11 @@ torture_boot() {
 		# phase (nothing of ours is loaded yet), turns lockdep off for the
 		# whole run: seen once in 7.3-rt's early boot under TCG (KASAN, an
 		# interrupt during identify_cpu). Such a boot is not a result.
-		tr -d '\r' <"$tcache/guest.log" | sed '/^PHASE /q' |
-			grep -qaE 'BUG:|WARNING:|Oops' || break
+		# Not one pipeline into grep -q: sed quitting at the first phase,
+		# or grep at its first match, kills the stage feeding it with
+		# SIGPIPE, and pipefail would take that for "no splat".
+		boot=$(tr -d '\r' <"$tcache/guest.log" | sed '/^PHASE /q')
+		grep -qaE 'BUG:|WARNING:|Oops' <<<"$boot" || break
 		((try == 2)) || {
 			mv "$tcache/guest.log" "$tcache/guest.boot-splat.log"
 			log "$t: the kernel splatted while booting, before anything of peercred ran (see $tcache/guest.boot-splat.log): booting once more"
