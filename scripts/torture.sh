@@ -26,13 +26,12 @@
 #
 # Environment:
 #   PEERCRED_TORTURE_SECS     upper bound of the stress phase (default 900);
-#                             it ends once the reload cycles are done (a
-#                             cycle took 5 s on the generic debug 6.1
-#                             kernel alone on the host, 10 s beside
-#                             another lane's guests: rmmod waits for
-#                             RCU-tasks grace periods, which wait for the
-#                             storm's processes to sleep, before ftrace
-#                             frees the probes' trampoline)
+#                             it ends once the reload cycles are done (50
+#                             took 106 s on the generic debug 6.1 kernel
+#                             alone on the host: rmmod waits for RCU-tasks
+#                             grace periods, which wait for the storm's
+#                             processes to sleep, before ftrace frees the
+#                             probes' trampoline; see guest/stress.c)
 #   PEERCRED_TORTURE_CYCLES   rmmod/insmod cycles under the storm (default 50)
 #   PEERCRED_TORTURE_TIMEOUT  seconds before a guest is killed (default 1300)
 #   PEERCRED_TORTURE_JOBS     guests run at once (default: the host's CPUs)

@@ -78,8 +78,16 @@ static double ps_now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/*
+ * Each round begins with a sleep of a microsecond. rmmod of peercred waits
+ * for RCU-tasks grace periods (it frees its ftrace_ops), and one ends only
+ * once every runnable task has slept of its own accord: workers that never
+ * sleep kept each rmmod waiting until they happened to block, 4-9 s a
+ * cycle on the 6.1 debug kernel under TCG.
+ */
 static bool ps_running(double end)
 {
+	usleep(1);
 	return !ps_stop && ps_now() < end;
 }
 

@@ -88,10 +88,10 @@ exiters=$!
 renice 0 -p $$ >/dev/null
 cycles=0 cycle_err='' recorded=0 rm_s=0 ins_s=0
 t0=$(cut -d' ' -f1 /proc/uptime)
-# Every cycle must happen with the storm still running; a cycle took up to
-# ten seconds on the 6.1 debug kernel under TCG beside another guest
-# (most of it rmmod: see scripts/torture.sh), so time is bounded too, well
-# before the storm would end.
+# Every cycle must happen with the storm still running; a cycle takes
+# about two seconds on the 6.1 debug kernel under TCG, most of it rmmod
+# (see scripts/torture.sh), and more beside another guest: time is
+# bounded too, well before the storm would end.
 until=$(awk -v t="$t0" -v s="$STRESS_SECS" 'BEGIN { print int(t + s * 0.9) }')
 while [ $cycles -lt "$CYCLES" ] && [ "$(cut -d. -f1 /proc/uptime)" -lt "$until" ]; do
 	kill -0 $storm 2>/dev/null || { cycle_err="storm ended after $cycles cycles"; break; }
