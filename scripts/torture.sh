@@ -126,7 +126,7 @@ torture_prepare() {
 # target's cache directory); prints the run's wall time.
 torture_boot() {
 	local t=$1 scenario=$tmp/torture-$1.sh tcache=$PEERCRED_CACHE/torture/$1 boot try
-	local append='slub_debug=FZPUA,peercred_row log_buf_len=8M'
+	local append='log_buf_len=8M'
 
 	{
 		echo "STRESS_SECS=$secs"
@@ -135,9 +135,10 @@ torture_boot() {
 	} >"$scenario"
 	log "$t: booting ${kdirs[$t]}/arch/x86/boot/bzImage (serial log: $tcache/guest.log)"
 	SECONDS=0
-	# KASAN wants memory; slub_debug marks peercred's row cache (and only
-	# it) for failslab, with red zones, poisoning and owner tracking; the
-	# log buffer holds the whole run for the guest's dmesg scan. The
+	# KASAN wants memory; the log buffer holds the whole run for the
+	# guest's dmesg scan. (Rows come from a pool allocated at load: there
+	# is no row cache to mark for failslab, which picks its victims by
+	# task, see guest/torture.sh.) The
 	# generic kernel is built PREEMPT_DYNAMIC: full preemption widens every
 	# race. PREEMPT_RT is fully preemptible as it is.
 	[[ $t == *-rt ]] || append+=' preempt=full'
@@ -147,7 +148,7 @@ torture_boot() {
 			"${builds[$t]}" "$scenario" "$tcache/guest.log" 2 "$timeout"
 		# A splat of the kernel's own boot, before the scenario's first
 		# phase (nothing of ours is loaded yet), turns lockdep off for the
-		# whole run: seen once in 7.3-rt's early boot under TCG (KASAN, an
+		# whole run: seen twice in 7.3-rt's early boot under TCG (KASAN, an
 		# interrupt during identify_cpu). Such a boot is not a result.
 		# Not one pipeline into grep -q: sed quitting at the first phase,
 		# or grep at its first match, kills the stage feeding it with
