@@ -7,6 +7,8 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -519,17 +521,35 @@ static int pc_visibility(void)
 	return pc_wait_children();
 }
 
-/* Connection churn for a while, tolerant of the module coming and going. */
+static atomic_int pc_churn_stop;
+
+static void pc_churn_on_term(int sig)
+{
+	pc_churn_stop = sig;
+}
+
+/*
+ * Connection churn, tolerant of the module coming and going, for @seconds
+ * or until SIGTERM: its report says which, so that a caller can tell that
+ * the churn lasted as long as what it was meant to run beside. One round
+ * in 16 sleeps a microsecond, so that an rmmod meanwhile is not kept
+ * waiting (see ps_running() in stress.c); under TCG such a sleep costs
+ * about two rounds.
+ */
 int pc_churn(int seconds)
 {
+	struct sigaction sa = { .sa_handler = pc_churn_on_term, .sa_flags = SA_RESTART };
 	time_t end = time(NULL) + seconds;
 	unsigned long n = 0;
 	char name[64];
 	int lfd, cfd, sfd, sv[2];
 
+	sigaction(SIGTERM, &sa, NULL);
 	snprintf(name, sizeof(name), "@peercred-churn-%d", getpid());
 	lfd = pc_listen(SOCK_STREAM, name);
-	while (time(NULL) < end) {
+	while (!pc_churn_stop && time(NULL) < end) {
+		if (!(n % 16))
+			usleep(1);
 		cfd = pc_connect(SOCK_STREAM, name);
 		sfd = accept(lfd, NULL, NULL);
 		close(n & 1 ? cfd : sfd);
@@ -540,7 +560,8 @@ int pc_churn(int seconds)
 		close(sv[1]);
 		n++;
 	}
-	printf("churn %d: %lu rounds\n", getpid(), n);
+	printf("churn %d: %lu rounds, %s\n", getpid(), n,
+	       pc_churn_stop ? "stopped" : "timed out");
 	return 0;
 }
 
