@@ -14,11 +14,12 @@ s=$PEERCRED_TOP/scripts
 # Two lanes side by side. A QEMU guest runs on one host thread
 # (thread=single), so one lane alone would leave the second core idle.
 # The first lane has the static checks (two streams of module builds),
-# the guests of the Debian kernels, D-Bus and Prometheus. The second has
-# torture on both debug kernels (PREEMPT_RT first, the longest job) and
-# KUnit: with a warm cache, the two lanes take about as long. Kernel
-# builds never overlap (kunit-kernel.sh holds one lock for all). Results
-# are shown as they come, the summary counts both lanes.
+# the guests of the Debian kernels but the last PREEMPT_RT one, D-Bus and
+# Prometheus. The second has torture on both debug kernels (PREEMPT_RT
+# first, the longest job), KUnit, then that last kernel's guest and D-Bus
+# run: with a warm cache, the two lanes take about as long. Kernel builds
+# never overlap (kunit-kernel.sh holds one lock for all). Results are
+# shown as they come, the summary counts both lanes.
 # shellcheck source=scripts/kunit-lib.sh
 . "$PEERCRED_TOP/scripts/kunit-lib.sh"
 generic=() rt=()
@@ -32,6 +33,16 @@ mapfile -t rt_kernels < <(awk '$3 == "rt" { print $1 }' <<<"$kernels")
 mapfile -t other_kernels < <(awk '$3 != "rt" { print $1 }' <<<"$kernels")
 mapfile -t rt_full < <(awk '$3 == "rt" && $5 == "full" { print $1 }' <<<"$kernels")
 mapfile -t other_full < <(awk '$3 != "rt" && $5 == "full" { print $1 }' <<<"$kernels")
+# The last PREEMPT_RT kernel's guest and D-Bus run go to the second lane.
+late=() late_full=()
+if ((${#rt_kernels[@]} > 1)); then
+	late=("${rt_kernels[-1]}")
+	unset 'rt_kernels[-1]'
+	if ((${#rt_full[@]})) && [ "${rt_full[-1]}" = "${late[0]}" ]; then
+		late_full=("${late[0]}")
+		unset 'rt_full[-1]'
+	fi
+fi
 guests() {	# guests KERNEL...: the guest checks on those kernels
 	(($# == 0)) || "$s/guest-test.sh" "$@"
 }
@@ -51,6 +62,8 @@ lane1=$!
 	# Without a series list, torture.sh above said why.
 	((${#generic[@]} == 0)) || PEERCRED_TORTURE_JOBS=1 "$s/torture.sh" --no-deps "${generic[@]}"
 	"$s/kunit.sh" --no-deps
+	guests "${late[@]}"
+	((${#late_full[@]} == 0)) || "$s/dbus-test.sh" "${late_full[@]}"
 } 2>"$out/lane2.err" | tee "$out/lane2" | grep --line-buffered -E "$results" &
 lane2=$!
 wait "$lane1" "$lane2"
