@@ -142,8 +142,9 @@ held="$held $!"
 insmod $M
 # The churn lasts until the cycles are over (at most 300 s: the guest's
 # own timeout is 600). It runs niced, as torture's storm does (busybox has
-# renice, not nice): on two emulated CPUs three churners at the loop's
-# priority would make its cycles, the point, take twice as long.
+# renice, not nice): on two emulated CPUs, three churners at the loop's
+# priority slowed its cycles, the point (the 6.12-rt guest took 113 s, not
+# 100).
 churners=''
 renice 10 -p $$ >/dev/null
 for i in 1 2 3; do
