@@ -4,7 +4,7 @@
  * per connection) and /proc/peercred_stats (counters).
  *
  * A reader goes bucket by bucket: it pins every row of one bucket at once
- * (their socks, referenced, under the bucket's raw lock for the length of
+ * (their socks, referenced, under the bucket's bit lock for the length of
  * one chain), then shows them from process context, where taking each
  * sock's sk_peer_lock is allowed on every kernel. No lock and no RCU read
  * section is held across show() or between read() calls, so a reader

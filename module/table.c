@@ -1,14 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The connection table: one hash of both ends of every row, raw spinlock
+ * The connection table: one hash of both ends of every row, bit-locked
  * buckets, rows from a pool allocated at load. The record and release
- * paths run in probe context, with preemption disabled, on PREEMPT_RT too,
- * so they take only raw spinlocks and never allocate:
- *  - bucket and pool locks guard a handful of pointer updates each;
- *  - the only other work is sock_hold()/sock_put() and the user's share
- *    (atomics), and per-CPU counters;
- *  - a sock_put() that might be a sock's last (its destructor takes
- *    sleeping locks on RT) is handed to a work item instead.
+ * paths, which run in probe context, are in record.h; this file is the
+ * rest: setting up and tearing down, and the readers.
  *
  * Nothing looks at a row without its bucket lock: readers copy a row's
  * socks out, referenced (a "pin"), and format them later. So a removed row
@@ -24,12 +19,8 @@
 #include <net/sock.h>
 
 #include "compat.h"
+#include "record.h"
 #include "table.h"
-
-static void peercred_count(struct peercred_table *t, enum peercred_counter c)
-{
-	this_cpu_inc(t->cnt->n[c]);
-}
 
 unsigned long peercred_table_count(struct peercred_table *t,
 				   enum peercred_counter c)
@@ -60,31 +51,6 @@ size_t peercred_table_memory(const struct peercred_table *t)
 	       (size_t)num_possible_cpus() * sizeof(struct peercred_counters);
 }
 
-/* A free row, unless no more than @keep are left. */
-static struct peercred_row *peercred_pool_get(struct peercred_table *t,
-					      unsigned int keep)
-{
-	struct peercred_row *row = NULL;
-
-	raw_spin_lock(&t->free_lock);
-	if (t->nfree > keep) {
-		row = t->free;
-		t->free = row->next_free;
-		t->nfree--;
-	}
-	raw_spin_unlock(&t->free_lock);
-	return row;
-}
-
-static void peercred_pool_put(struct peercred_table *t, struct peercred_row *row)
-{
-	raw_spin_lock(&t->free_lock);
-	row->next_free = t->free;
-	t->free = row;
-	t->nfree++;
-	raw_spin_unlock(&t->free_lock);
-}
-
 static void peercred_put_work_fn(struct work_struct *work)
 {
 	struct peercred_table *t = container_of(work, struct peercred_table,
@@ -101,44 +67,6 @@ static void peercred_put_work_fn(struct work_struct *work)
 	}
 }
 
-/*
- * Drop a removed row's references and give it back. @releasing is the
- * sock whose release (the probe at unix_release_sock()'s entry) removed
- * it, NULL when the caller is in process context with no lock held. Our
- * put of @releasing is not its last: its releaser holds one until the end
- * of unix_release_sock(). Nor is our put of its unix_peer(), which holds a
- * reference until that same point. Any other sock may be down to ours.
- */
-static void peercred_row_retire(struct peercred_table *t,
-				struct peercred_row *row,
-				struct sock *releasing)
-{
-	struct sock *peer = releasing ? READ_ONCE(unix_peer(releasing)) : NULL;
-	bool defer = false;
-	int i;
-
-	peercred_count(t, PEERCRED_CNT_REMOVED);
-	peercred_share_uncharge(&t->shares, row->share);
-	for (i = 0; i < PEERCRED_SIDES; i++) {
-		struct sock *sk = row->sk[i];
-
-		if (!releasing || sk == releasing || sk == peer) {
-			sock_put(sk);
-			row->sk[i] = NULL;
-		} else {
-			defer = true;
-		}
-	}
-	if (!defer) {
-		peercred_pool_put(t, row);
-		return;
-	}
-	peercred_count(t, PEERCRED_CNT_DEFERRED_PUTS);
-	/* The pool lock and the workqueue's are raw: fine in probe context. */
-	if (llist_add(&row->put_node, &t->put_list))
-		schedule_work(&t->put_work);
-}
-
 int peercred_table_init(struct peercred_table *t, unsigned int max_rows)
 {
 	unsigned int i, n;
@@ -148,7 +76,6 @@ int peercred_table_init(struct peercred_table *t, unsigned int max_rows)
 	t->bits = clamp_t(unsigned int, order_base_2(max_rows), 9, 22) - 1;
 	t->max_rows = max_rows;
 	raw_spin_lock_init(&t->walk_lock);
-	raw_spin_lock_init(&t->free_lock);
 	init_llist_head(&t->put_list);
 	INIT_WORK(&t->put_work, peercred_put_work_fn);
 	n = peercred_table_buckets(t);
@@ -156,10 +83,8 @@ int peercred_table_init(struct peercred_table *t, unsigned int max_rows)
 	t->hash = kvcalloc(n, sizeof(*t->hash), GFP_KERNEL);
 	if (!t->hash)
 		goto err;
-	for (i = 0; i < n; i++) {
-		raw_spin_lock_init(&t->hash[i].lock);
-		INIT_HLIST_HEAD(&t->hash[i].head);
-	}
+	for (i = 0; i < n; i++)
+		INIT_HLIST_BL_HEAD(&t->hash[i].head);
 	t->rows = vcalloc(max_rows, sizeof(*t->rows));
 	if (!t->rows)
 		goto err_hash;
@@ -196,16 +121,17 @@ peercred_bucket_take(struct peercred_bucket *b,
 		     const void *arg)
 {
 	struct peercred_row *row, *found = NULL;
+	struct hlist_bl_node *pos;
 
-	raw_spin_lock(&b->lock);
-	hlist_for_each_entry(row, &b->head, node) {
+	hlist_bl_lock(&b->head);
+	hlist_bl_for_each_entry(row, pos, &b->head, node) {
 		if (match(row, arg)) {
-			hlist_del_init(&row->node);
+			hlist_bl_del_init(&row->node);
 			found = row;
 			break;
 		}
 	}
-	raw_spin_unlock(&b->lock);
+	hlist_bl_unlock(&b->head);
 	return found;
 }
 
@@ -221,7 +147,7 @@ void peercred_table_destroy(struct peercred_table *t)
 
 	/* The probes are gone: an empty bucket stays empty, no lock needed. */
 	for (i = 0; i < peercred_table_buckets(t); i++) {
-		if (hlist_empty(&t->hash[i].head))
+		if (hlist_bl_empty(&t->hash[i].head))
 			continue;
 		while ((row = peercred_bucket_take(&t->hash[i],
 						   peercred_match_any, NULL)))
@@ -236,59 +162,12 @@ void peercred_table_destroy(struct peercred_table *t)
 }
 EXPORT_SYMBOL_IF_KUNIT(peercred_table_destroy);
 
-/*
- * A free row for @who, charged to its user: users get neither admins'
- * reserve nor more than their share.
- */
-static struct peercred_row *peercred_row_get(struct peercred_table *t,
-					     const struct peercred_maker *who)
-{
-	bool exempt = !who || peercred_share_exempt(who->cred);
-	struct peercred_row *row;
-	int share = PEERCRED_SHARE_NONE;
-
-	row = peercred_pool_get(t, exempt ? 0 : t->shares.reserve);
-	if (!row) {
-		peercred_count(t, PEERCRED_CNT_DROPPED_FULL);
-		return ERR_PTR(-ENOSPC);
-	}
-	if (!exempt)
-		share = peercred_share_charge(&t->shares, who->cred);
-	if (share < 0) {
-		peercred_pool_put(t, row);
-		peercred_count(t, PEERCRED_CNT_DROPPED_SHARE);
-		return ERR_PTR(share);
-	}
-	row->share = share;
-	row->tid = who ? who->tid : 0;
-	return row;
-}
-
-/*
- * For a connection the walk cannot have recorded (see
- * peercred_table_walked()): the probes' hot path, with no lookup.
- */
+/* What the probes do once the walk is over (see record.h). */
 int peercred_table_record_new(struct peercred_table *t, struct sock *cli,
 			      struct sock *srv, enum peercred_origin origin,
 			      const struct peercred_maker *who)
 {
-	struct peercred_row *row = peercred_row_get(t, who);
-	struct peercred_bucket *b;
-
-	if (IS_ERR(row))
-		return PTR_ERR(row);
-	b = peercred_bucket(t, srv);
-	row->stamp = jiffies;
-	row->origin = origin;
-	sock_hold(srv);
-	sock_hold(cli);
-	row->sk[PEERCRED_SRV] = srv;
-	row->sk[PEERCRED_CLI] = cli;
-	raw_spin_lock(&b->lock);
-	hlist_add_head(&row->node, &b->head);
-	raw_spin_unlock(&b->lock);
-	peercred_count(t, PEERCRED_CNT_RECORDED);
-	return 0;
+	return __peercred_table_record_new(t, cli, srv, origin, who);
 }
 EXPORT_SYMBOL_IF_KUNIT(peercred_table_record_new);
 
@@ -303,18 +182,19 @@ static bool peercred_bucket_has(struct peercred_bucket *b,
 				const struct sock *x, const struct sock *y)
 {
 	struct peercred_row *row;
+	struct hlist_bl_node *pos;
 	bool found = false;
 
-	if (hlist_empty(&b->head))
+	if (hlist_bl_empty(&b->head))
 		return false;
-	raw_spin_lock(&b->lock);
-	hlist_for_each_entry(row, &b->head, node) {
+	hlist_bl_lock(&b->head);
+	hlist_bl_for_each_entry(row, pos, &b->head, node) {
 		if (peercred_row_has(row, x) || peercred_row_has(row, y)) {
 			found = true;
 			break;
 		}
 	}
-	raw_spin_unlock(&b->lock);
+	hlist_bl_unlock(&b->head);
 	return found;
 }
 
@@ -395,34 +275,11 @@ void peercred_table_walk_end(struct peercred_table *t)
 }
 EXPORT_SYMBOL_IF_KUNIT(peercred_table_walk_end);
 
-static bool peercred_match_srv(const struct peercred_row *row, const void *sk)
-{
-	return row->sk[PEERCRED_SRV] == sk;
-}
-
-static bool peercred_match_cli(const struct peercred_row *row, const void *sk)
-{
-	return row->sk[PEERCRED_CLI] == sk;
-}
-
-static __always_inline struct peercred_row *
-peercred_release_take(struct sock *sk, struct peercred_bucket *own,
-		      struct peercred_bucket *peers)
-{
-	struct peercred_row *row = NULL;
-
-	if (own)
-		row = peercred_bucket_take(own, peercred_match_srv, sk);
-	if (!row && peers)
-		row = peercred_bucket_take(peers, peercred_match_cli, sk);
-	return row;
-}
-
 /*
- * The slow part of peercred_table_release_sk(), for a sock whose buckets
- * are not both empty. Once the load-time walk is over (for good: it runs
- * once), no walker can meet this row, so neither walk_lock nor the RCU
- * section peercred_table_walk_begin() waits for is needed.
+ * The part of a release that follows a hit in the lockless check of
+ * __peercred_table_release_sk(). Once the load-time walk is over (for
+ * good: it runs once), no walker can meet this row, so neither walk_lock
+ * nor the RCU section peercred_table_walk_begin() waits for is needed.
  */
 void peercred_table_release_found(struct peercred_table *t, struct sock *sk,
 				  struct peercred_bucket *own,
@@ -446,7 +303,13 @@ void peercred_table_release_found(struct peercred_table *t, struct sock *sk,
 	if (row)
 		peercred_row_retire(t, row, sk);
 }
-EXPORT_SYMBOL_IF_KUNIT(peercred_table_release_found);
+
+/* What the release probe does (built into it from record.h), for KUnit. */
+void peercred_table_release_sk(struct peercred_table *t, struct sock *sk)
+{
+	__peercred_table_release_sk(t, sk);
+}
+EXPORT_SYMBOL_IF_KUNIT(peercred_table_release_sk);
 
 static void peercred_pin_row(struct peercred_pin *pin,
 			     const struct peercred_row *row)
@@ -477,17 +340,18 @@ static bool peercred_bucket_pin(struct peercred_bucket *b, struct sock *sk,
 				struct peercred_pin *pin)
 {
 	struct peercred_row *row;
+	struct hlist_bl_node *pos;
 	bool found = false;
 
-	raw_spin_lock(&b->lock);
-	hlist_for_each_entry(row, &b->head, node) {
+	hlist_bl_lock(&b->head);
+	hlist_bl_for_each_entry(row, pos, &b->head, node) {
 		if (peercred_row_has(row, sk)) {
 			peercred_pin_row(pin, row);
 			found = true;
 			break;
 		}
 	}
-	raw_spin_unlock(&b->lock);
+	hlist_bl_unlock(&b->head);
 	return found;
 }
 
@@ -515,17 +379,18 @@ unsigned int peercred_table_pin_bucket(struct peercred_table *t,
 {
 	struct peercred_bucket *b = &t->hash[bucket];
 	struct peercred_row *row;
+	struct hlist_bl_node *pos;
 	unsigned int n = 0;
 
-	if (hlist_empty(&b->head))
+	if (hlist_bl_empty(&b->head))
 		return 0;
-	raw_spin_lock(&b->lock);
-	hlist_for_each_entry(row, &b->head, node) {
+	hlist_bl_lock(&b->head);
+	hlist_bl_for_each_entry(row, pos, &b->head, node) {
 		if (n < max)
 			peercred_pin_row(&pins[n], row);
 		n++;
 	}
-	raw_spin_unlock(&b->lock);
+	hlist_bl_unlock(&b->head);
 	return n;
 }
 EXPORT_SYMBOL_IF_KUNIT(peercred_table_pin_bucket);

@@ -4,6 +4,7 @@
 
 #include <linux/hash.h>
 #include <linux/list.h>
+#include <linux/list_bl.h>
 #include <linux/llist.h>
 #include <linux/percpu.h>
 #include <linux/spinlock.h>
@@ -40,10 +41,10 @@ enum peercred_side_index {
  *
  * A row is in one bucket, its SRV sock's. The CLI sock finds it through
  * unix_peer(), which points at the SRV sock from before any release of
- * the CLI sock can begin (see peercred_table_release_sk()).
+ * the CLI sock can begin (see __peercred_table_release_sk()).
  */
 struct peercred_row {
-	struct hlist_node node;		/* in the bucket of sk[PEERCRED_SRV] */
+	struct hlist_bl_node node;	/* in the bucket of sk[PEERCRED_SRV] */
 	struct sock *sk[PEERCRED_SIDES];	/* referenced while the row is */
 	unsigned long stamp;		/* jiffies at record time */
 	union {
@@ -78,13 +79,16 @@ struct peercred_maker {
 };
 
 /*
- * Buckets are raw spinlocks: they are taken in probe context, where
- * preemption is off and PREEMPT_RT's sleeping spinlock_t is not allowed.
- * Every critical section is a few pointer updates, or a copy of one chain.
+ * A bucket's lock is bit 0 of its head (hlist_bl): taken in probe context,
+ * where preemption is off and PREEMPT_RT's sleeping spinlock_t is not
+ * allowed, it spins with preemption disabled, as a raw spinlock does. It
+ * is inline, where raw_spin_lock() is a call each way: on the record path
+ * that was a fifth of what recording cost. Lockdep does not see it; every
+ * critical section is a few pointer updates, or a copy of one chain, and
+ * takes no other lock.
  */
 struct peercred_bucket {
-	raw_spinlock_t lock;
-	struct hlist_head head;
+	struct hlist_bl_head head;
 };
 
 enum peercred_counter {
@@ -113,7 +117,7 @@ struct peercred_table {
 	struct peercred_row *rows;	/* the pool's memory */
 	struct peercred_row *free;	/* under free_lock */
 	unsigned int nfree;		/* under free_lock */
-	raw_spinlock_t free_lock;
+	unsigned long free_lock;	/* bit 0, as a bucket's */
 	struct peercred_shares shares;
 	struct peercred_counters __percpu *cnt;
 	/* Rows whose last sock_put may free a sock: done in process context. */
@@ -139,6 +143,7 @@ int peercred_table_record_new(struct peercred_table *t, struct sock *cli,
 			      const struct peercred_maker *who);
 void peercred_table_walk_begin(struct peercred_table *t);
 void peercred_table_walk_end(struct peercred_table *t);
+void peercred_table_release_sk(struct peercred_table *t, struct sock *sk);
 void peercred_table_release_found(struct peercred_table *t, struct sock *sk,
 				  struct peercred_bucket *own,
 				  struct peercred_bucket *peers);
@@ -189,38 +194,6 @@ static inline struct peercred_bucket *
 peercred_bucket(struct peercred_table *t, const struct sock *sk)
 {
 	return &t->hash[hash_ptr(sk, t->bits)];
-}
-
-/*
- * From the release probe: the row holding @sk, if any, goes. A SRV sock's
- * row is in its own bucket. A CLI sock's is in the bucket of unix_peer(),
- * its SRV sock: connect() and socketpair() set unix_peer() right after
- * their probes recorded the row, in the same syscall, so before the sock
- * can be released; the walk records only connections whose peers are set;
- * and unix_peer() of a sock changes again only in its own release. A
- * connect() refused after its probe leaves the SRV sock with no peer, and
- * that sock's release finds the row in its own bucket.
- *
- * A sock is in at most one row, and the insert of a row for @sk happened
- * before @sk's release began (both run in the syscalls on its file, or the
- * walk, which peercred_walk_reap() makes up for): so the buckets it can be
- * in are checked without a lock first, here in the caller, and a sock in
- * no row (an unconnected one has no peer; every release of a connection's
- * second end meets empty buckets) costs a few loads and no call.
- */
-static inline void peercred_table_release_sk(struct peercred_table *t,
-					     struct sock *sk)
-{
-	struct sock *peer = READ_ONCE(unix_peer(sk));
-	struct peercred_bucket *own = peercred_bucket(t, sk);
-	struct peercred_bucket *peers = peer ? peercred_bucket(t, peer) : NULL;
-
-	if (hlist_empty(&own->head))
-		own = NULL;
-	if (peers && hlist_empty(&peers->head))
-		peers = NULL;
-	if (own || peers)
-		peercred_table_release_found(t, sk, own, peers);
 }
 
 #endif /* PEERCRED_TABLE_H */
