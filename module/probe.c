@@ -50,7 +50,7 @@ static bool peercred_canary_seen;
 static DEFINE_MUTEX(peercred_canary_lock);
 
 /* Before the load-time walk is over, the walk may have met the connection. */
-static noinline void
+static noinline notrace void
 peercred_probe_record_early(struct peercred_table *t, struct sock *cli,
 			    struct sock *srv, enum peercred_origin origin)
 {
@@ -211,11 +211,12 @@ static __always_inline int peercred_probe_enter(unsigned long ip,
 /*
  * One function per probe, each with only the prologue its own path needs:
  * the release of a sock in no row, half of all the calls, then saves
- * fewer registers than the record path must.
+ * fewer registers than the record path must. None is traced itself (no
+ * __fentry__ call): a tracer would run inside every probe.
  */
-static noinline void peercred_hook_release(unsigned long ip,
-					   unsigned long parent_ip,
-					   struct ftrace_regs *fregs)
+static noinline notrace void
+peercred_hook_release(unsigned long ip, unsigned long parent_ip,
+		      struct ftrace_regs *fregs)
 {
 	int bit = peercred_probe_enter(ip, parent_ip, PEERCRED_PROBE_RELEASE);
 
@@ -225,9 +226,9 @@ static noinline void peercred_hook_release(unsigned long ip,
 	ftrace_test_recursion_unlock(bit);
 }
 
-static noinline void peercred_hook_connect(unsigned long ip,
-					   unsigned long parent_ip,
-					   struct ftrace_regs *fregs)
+static noinline notrace void
+peercred_hook_connect(unsigned long ip, unsigned long parent_ip,
+		      struct ftrace_regs *fregs)
 {
 	int bit = peercred_probe_enter(ip, parent_ip, PEERCRED_PROBE_CONNECT);
 
@@ -238,9 +239,9 @@ static noinline void peercred_hook_connect(unsigned long ip,
 	ftrace_test_recursion_unlock(bit);
 }
 
-static noinline void peercred_hook_socketpair(unsigned long ip,
-					      unsigned long parent_ip,
-					      struct ftrace_regs *fregs)
+static noinline notrace void
+peercred_hook_socketpair(unsigned long ip, unsigned long parent_ip,
+			 struct ftrace_regs *fregs)
 {
 	int bit = peercred_probe_enter(ip, parent_ip, PEERCRED_PROBE_SOCKETPAIR);
 
@@ -251,8 +252,10 @@ static noinline void peercred_hook_socketpair(unsigned long ip,
 	ftrace_test_recursion_unlock(bit);
 }
 
-static void peercred_probe_hook(unsigned long ip, unsigned long parent_ip,
-				struct ftrace_ops *op, struct ftrace_regs *fregs)
+static notrace void peercred_probe_hook(unsigned long ip,
+					unsigned long parent_ip,
+					struct ftrace_ops *op,
+					struct ftrace_regs *fregs)
 {
 	if (ip - peercred_connect_fn < PEERCRED_ENTRY_SPAN)
 		peercred_hook_connect(ip, parent_ip, fregs);

@@ -281,9 +281,10 @@ EXPORT_SYMBOL_IF_KUNIT(peercred_table_walk_end);
  * good: it runs once), no walker can meet this row, so neither walk_lock
  * nor the RCU section peercred_table_walk_begin() waits for is needed.
  */
-void peercred_table_release_found(struct peercred_table *t, struct sock *sk,
-				  struct peercred_bucket *own,
-				  struct peercred_bucket *peers)
+notrace void peercred_table_release_found(struct peercred_table *t,
+					  struct sock *sk,
+					  struct peercred_bucket *own,
+					  struct peercred_bucket *peers)
 {
 	struct peercred_row *row;
 
