@@ -53,6 +53,10 @@ for loop in connect socketpair; do
 			"$(awk -v a="$with" -v b="$floor" 'BEGIN { print a / b }')"
 	done
 done
+echo
+echo "Each round (ops/s; how far apart rounds are is how far the medians can be trusted):"
+echo "round loop procs without with without-again floor"
+cat /tmp/rates
 }
 
 [ "$PART" = rates ] || {
