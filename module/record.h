@@ -154,17 +154,21 @@ __peercred_table_record_new(struct peercred_table *t, struct sock *cli,
 	return 0;
 }
 
-/* Unlink the row of @b whose @side is @sk, if any, and own it. */
+/*
+ * Unlink the first row of @b that @match accepts, and own it. Inlined, so
+ * that @match is a direct call.
+ */
 static __always_inline struct peercred_row *
-peercred_bucket_take_side(struct peercred_bucket *b, const struct sock *sk,
-			  enum peercred_side_index side)
+peercred_bucket_take(struct peercred_bucket *b,
+		     bool (*match)(const struct peercred_row *row, const void *arg),
+		     const void *arg)
 {
 	struct peercred_row *row, *found = NULL;
 	struct hlist_bl_node *pos;
 
 	hlist_bl_lock(&b->head);
 	hlist_bl_for_each_entry(row, pos, &b->head, node) {
-		if (row->sk[side] == sk) {
+		if (match(row, arg)) {
 			hlist_bl_del_init(&row->node);
 			found = row;
 			break;
@@ -174,6 +178,18 @@ peercred_bucket_take_side(struct peercred_bucket *b, const struct sock *sk,
 	return found;
 }
 
+static __always_inline bool peercred_match_srv(const struct peercred_row *row,
+					       const void *sk)
+{
+	return row->sk[PEERCRED_SRV] == sk;
+}
+
+static __always_inline bool peercred_match_cli(const struct peercred_row *row,
+					       const void *sk)
+{
+	return row->sk[PEERCRED_CLI] == sk;
+}
+
 static __always_inline struct peercred_row *
 peercred_release_take(struct sock *sk, struct peercred_bucket *own,
 		      struct peercred_bucket *peers)
@@ -181,9 +197,9 @@ peercred_release_take(struct sock *sk, struct peercred_bucket *own,
 	struct peercred_row *row = NULL;
 
 	if (own)
-		row = peercred_bucket_take_side(own, sk, PEERCRED_SRV);
+		row = peercred_bucket_take(own, peercred_match_srv, sk);
 	if (!row && peers)
-		row = peercred_bucket_take_side(peers, sk, PEERCRED_CLI);
+		row = peercred_bucket_take(peers, peercred_match_cli, sk);
 	return row;
 }
 

@@ -111,30 +111,6 @@ err:
 }
 EXPORT_SYMBOL_IF_KUNIT(peercred_table_init);
 
-/*
- * Unlink the first row of @b that @match accepts, and own it. Inlined, so
- * that @match is a direct call on the release path.
- */
-static __always_inline struct peercred_row *
-peercred_bucket_take(struct peercred_bucket *b,
-		     bool (*match)(const struct peercred_row *row, const void *arg),
-		     const void *arg)
-{
-	struct peercred_row *row, *found = NULL;
-	struct hlist_bl_node *pos;
-
-	hlist_bl_lock(&b->head);
-	hlist_bl_for_each_entry(row, pos, &b->head, node) {
-		if (match(row, arg)) {
-			hlist_bl_del_init(&row->node);
-			found = row;
-			break;
-		}
-	}
-	hlist_bl_unlock(&b->head);
-	return found;
-}
-
 static bool peercred_match_any(const struct peercred_row *row, const void *arg)
 {
 	return true;
