@@ -196,60 +196,59 @@ static unsigned long peercred_socketpair_fn __read_mostly;
  */
 #define PEERCRED_ENTRY_SPAN	16
 
-/* ftrace's recursion lock, refused only to a nested call: counted. */
-static __always_inline int peercred_probe_enter(unsigned long ip,
-						unsigned long parent_ip,
-						enum peercred_probe which)
+/*
+ * Under ftrace's recursion lock, refused only to a nested call (counted,
+ * as kprobes count their misses). Inlined into one function per probe
+ * (@which is a constant there), each with only the prologue its own path
+ * needs: the release of a sock in no row, half of all the calls, then
+ * saves fewer registers than the record path must. None is traced itself
+ * (no __fentry__ call): a tracer would run inside every probe.
+ */
+static __always_inline void peercred_probe_run(unsigned long ip,
+					       unsigned long parent_ip,
+					       struct ftrace_regs *fregs,
+					       enum peercred_probe which)
 {
 	int bit = ftrace_test_recursion_trylock(ip, parent_ip);
 
-	if (unlikely(bit < 0))
+	if (unlikely(bit < 0)) {
 		atomic_long_inc(&peercred_probe_missed[which]);
-	return bit;
+		return;
+	}
+	switch (which) {
+	case PEERCRED_PROBE_RELEASE:
+		peercred_on_release((struct sock *)ftrace_regs_get_argument(fregs, 0));
+		break;
+	case PEERCRED_PROBE_CONNECT:
+		peercred_on_connect((struct sock *)ftrace_regs_get_argument(fregs, 0),
+				    (struct sock *)ftrace_regs_get_argument(fregs, 2));
+		break;
+	default:	/* PEERCRED_PROBE_SOCKETPAIR */
+		peercred_on_socketpair((struct socket *)ftrace_regs_get_argument(fregs, 0),
+				       (struct socket *)ftrace_regs_get_argument(fregs, 1));
+	}
+	ftrace_test_recursion_unlock(bit);
 }
 
-/*
- * One function per probe, each with only the prologue its own path needs:
- * the release of a sock in no row, half of all the calls, then saves
- * fewer registers than the record path must. None is traced itself (no
- * __fentry__ call): a tracer would run inside every probe.
- */
 static noinline notrace void
 peercred_hook_release(unsigned long ip, unsigned long parent_ip,
 		      struct ftrace_regs *fregs)
 {
-	int bit = peercred_probe_enter(ip, parent_ip, PEERCRED_PROBE_RELEASE);
-
-	if (bit < 0)
-		return;
-	peercred_on_release((struct sock *)ftrace_regs_get_argument(fregs, 0));
-	ftrace_test_recursion_unlock(bit);
+	peercred_probe_run(ip, parent_ip, fregs, PEERCRED_PROBE_RELEASE);
 }
 
 static noinline notrace void
 peercred_hook_connect(unsigned long ip, unsigned long parent_ip,
 		      struct ftrace_regs *fregs)
 {
-	int bit = peercred_probe_enter(ip, parent_ip, PEERCRED_PROBE_CONNECT);
-
-	if (bit < 0)
-		return;
-	peercred_on_connect((struct sock *)ftrace_regs_get_argument(fregs, 0),
-			    (struct sock *)ftrace_regs_get_argument(fregs, 2));
-	ftrace_test_recursion_unlock(bit);
+	peercred_probe_run(ip, parent_ip, fregs, PEERCRED_PROBE_CONNECT);
 }
 
 static noinline notrace void
 peercred_hook_socketpair(unsigned long ip, unsigned long parent_ip,
 			 struct ftrace_regs *fregs)
 {
-	int bit = peercred_probe_enter(ip, parent_ip, PEERCRED_PROBE_SOCKETPAIR);
-
-	if (bit < 0)
-		return;
-	peercred_on_socketpair((struct socket *)ftrace_regs_get_argument(fregs, 0),
-			       (struct socket *)ftrace_regs_get_argument(fregs, 1));
-	ftrace_test_recursion_unlock(bit);
+	peercred_probe_run(ip, parent_ip, fregs, PEERCRED_PROBE_SOCKETPAIR);
 }
 
 static notrace void peercred_probe_hook(unsigned long ip,
