@@ -5,9 +5,10 @@
 /*
  * The table's probe-context paths: taking a row from the pool, linking it,
  * and unlinking and retiring it at a release. They are inline, for the
- * probes to build them into their callback, and for table.c's process
- * context callers: every call and prologue here was about a tenth of what
- * recording a connection cost, measured in instruction-count time.
+ * probes to build them into their callbacks, and for table.c's process
+ * context callers: inline, and with bit locks instead of raw spinlocks
+ * (a call each way), they took recording a connection on 6.1 from 416
+ * instructions to 357, measured in instruction-count time.
  *
  * What may run here (preemption is off, on PREEMPT_RT too): bit spinlocks
  * around a few pointer updates, atomics, per-CPU counters; no allocation,

@@ -82,10 +82,9 @@ struct peercred_maker {
  * A bucket's lock is bit 0 of its head (hlist_bl): taken in probe context,
  * where preemption is off and PREEMPT_RT's sleeping spinlock_t is not
  * allowed, it spins with preemption disabled, as a raw spinlock does. It
- * is inline, where raw_spin_lock() is a call each way: on the record path
- * that was a fifth of what recording cost. Lockdep does not see it; every
- * critical section is a few pointer updates, or a copy of one chain, and
- * takes no other lock.
+ * is inline, where raw_spin_lock() is a call each way (see record.h for
+ * what that saved). Lockdep does not see it; every critical section is a
+ * few pointer updates, or a copy of one chain, and takes no other lock.
  */
 struct peercred_bucket {
 	struct hlist_bl_head head;
