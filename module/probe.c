@@ -197,10 +197,9 @@ static unsigned long peercred_socketpair_fn __read_mostly;
 #define PEERCRED_ENTRY_SPAN	16
 
 /*
- * Under ftrace's recursion lock, refused only to a nested call (counted,
- * as kprobes count their misses). Inlined into one function per probe
- * (@which is a constant there), each with only the prologue its own path
- * needs: the release of a sock in no row, half of all the calls, then
+ * Under ftrace's recursion lock (see above). Inlined into one function per
+ * probe (@which is a constant there), each with only the prologue its own
+ * path needs: the release of a sock in no row, half of all the calls, then
  * saves fewer registers than the record path must. None is traced itself
  * (no __fentry__ call): a tracer would run inside every probe.
  */

@@ -138,15 +138,6 @@ void peercred_table_destroy(struct peercred_table *t)
 }
 EXPORT_SYMBOL_IF_KUNIT(peercred_table_destroy);
 
-/* What the probes do once the walk is over (see record.h). */
-int peercred_table_record_new(struct peercred_table *t, struct sock *cli,
-			      struct sock *srv, enum peercred_origin origin,
-			      const struct peercred_maker *who)
-{
-	return __peercred_table_record_new(t, cli, srv, origin, who);
-}
-EXPORT_SYMBOL_IF_KUNIT(peercred_table_record_new);
-
 static bool peercred_row_has(const struct peercred_row *row,
 			     const struct sock *sk)
 {
@@ -198,7 +189,7 @@ static int peercred_record_checked(struct peercred_table *t, struct sock *cli,
 	if (peercred_bucket_has(peercred_bucket(t, srv), cli, srv) ||
 	    peercred_bucket_has(peercred_bucket(t, cli), cli, srv))
 		return -EEXIST;
-	return peercred_table_record_new(t, cli, srv, origin, who);
+	return __peercred_table_record_new(t, cli, srv, origin, who);
 }
 
 /*

@@ -137,9 +137,6 @@ void peercred_table_destroy(struct peercred_table *t);
 int peercred_table_record(struct peercred_table *t, struct sock *cli,
 			  struct sock *srv, enum peercred_origin origin,
 			  const struct peercred_maker *who);
-int peercred_table_record_new(struct peercred_table *t, struct sock *cli,
-			      struct sock *srv, enum peercred_origin origin,
-			      const struct peercred_maker *who);
 void peercred_table_walk_begin(struct peercred_table *t);
 void peercred_table_walk_end(struct peercred_table *t);
 void peercred_table_release_sk(struct peercred_table *t, struct sock *sk);
@@ -176,7 +173,7 @@ size_t peercred_table_memory(const struct peercred_table *t);
 
 /*
  * A connection whose making began after this returned true is one the walk
- * cannot have met: peercred_table_record_new() may record it unchecked.
+ * cannot have met: __peercred_table_record_new() may record it unchecked.
  */
 static inline bool peercred_table_walked(const struct peercred_table *t)
 {
