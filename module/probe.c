@@ -187,6 +187,7 @@ static atomic_long_t peercred_probe_missed[PEERCRED_NR_PROBES];
  */
 static unsigned long peercred_connect_fn __read_mostly;
 static unsigned long peercred_socketpair_fn __read_mostly;
+static unsigned long peercred_release_ip __read_mostly;
 
 /*
  * ftrace's ip is the function's call to __fentry__: its first instruction,
@@ -229,38 +230,52 @@ static __always_inline void peercred_probe_run(unsigned long ip,
 	ftrace_test_recursion_unlock(bit);
 }
 
+/*
+ * The per-probe functions take the ftrace callback's own arguments: the
+ * dispatch below then jumps to them with the registers as they came.
+ */
 static noinline notrace void
 peercred_hook_release(unsigned long ip, unsigned long parent_ip,
-		      struct ftrace_regs *fregs)
+		      struct ftrace_ops *op, struct ftrace_regs *fregs)
 {
 	peercred_probe_run(ip, parent_ip, fregs, PEERCRED_PROBE_RELEASE);
 }
 
 static noinline notrace void
 peercred_hook_connect(unsigned long ip, unsigned long parent_ip,
-		      struct ftrace_regs *fregs)
+		      struct ftrace_ops *op, struct ftrace_regs *fregs)
 {
 	peercred_probe_run(ip, parent_ip, fregs, PEERCRED_PROBE_CONNECT);
 }
 
 static noinline notrace void
 peercred_hook_socketpair(unsigned long ip, unsigned long parent_ip,
-			 struct ftrace_regs *fregs)
+			 struct ftrace_ops *op, struct ftrace_regs *fregs)
 {
 	peercred_probe_run(ip, parent_ip, fregs, PEERCRED_PROBE_SOCKETPAIR);
 }
 
+/*
+ * Two of every connection's three calls are releases: they are told apart
+ * first, by their site, learnt at the first release (unix_release_sock()
+ * is static: no address for it without kallsyms). Every CPU that learns it
+ * stores the same value.
+ */
 static notrace void peercred_probe_hook(unsigned long ip,
 					unsigned long parent_ip,
 					struct ftrace_ops *op,
 					struct ftrace_regs *fregs)
 {
-	if (ip - peercred_connect_fn < PEERCRED_ENTRY_SPAN)
-		peercred_hook_connect(ip, parent_ip, fregs);
-	else if (ip - peercred_socketpair_fn < PEERCRED_ENTRY_SPAN)
-		peercred_hook_socketpair(ip, parent_ip, fregs);
-	else
-		peercred_hook_release(ip, parent_ip, fregs);
+	if (likely(ip == READ_ONCE(peercred_release_ip))) {
+		peercred_hook_release(ip, parent_ip, op, fregs);
+	} else if (ip - peercred_connect_fn < PEERCRED_ENTRY_SPAN) {
+		peercred_hook_connect(ip, parent_ip, op, fregs);
+	} else if (ip - peercred_socketpair_fn < PEERCRED_ENTRY_SPAN) {
+		peercred_hook_socketpair(ip, parent_ip, op, fregs);
+	} else {
+		WRITE_ONCE(peercred_release_ip, ip);
+		peercred_hook_release(ip, parent_ip, op, fregs);
+	}
 }
 
 static struct ftrace_ops peercred_probe_ops = {
