@@ -74,6 +74,7 @@ int peercred_table_init(struct peercred_table *t, unsigned int max_rows)
 	memset(t, 0, sizeof(*t));
 	/* About two rows per bucket when full. */
 	t->bits = clamp_t(unsigned int, order_base_2(max_rows), 9, 22) - 1;
+	t->shift = 64 - t->bits;
 	t->max_rows = max_rows;
 	raw_spin_lock_init(&t->walk_lock);
 	init_llist_head(&t->put_list);

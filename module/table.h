@@ -112,6 +112,7 @@ struct peercred_counters {
 struct peercred_table {
 	struct peercred_bucket *hash;
 	unsigned int bits;
+	unsigned int shift;		/* 64 - bits: see peercred_bucket() */
 	unsigned int max_rows;
 	struct peercred_row *rows;	/* the pool's memory */
 	struct peercred_row *free;	/* under free_lock */
@@ -186,10 +187,14 @@ static inline unsigned int peercred_table_buckets(const struct peercred_table *t
 	return 1U << t->bits;
 }
 
+/*
+ * hash_ptr() on 64 bits, with its shift computed at load: every connection
+ * hashes five socks in probe context.
+ */
 static inline struct peercred_bucket *
 peercred_bucket(struct peercred_table *t, const struct sock *sk)
 {
-	return &t->hash[hash_ptr(sk, t->bits)];
+	return &t->hash[(u64)(unsigned long)sk * GOLDEN_RATIO_64 >> t->shift];
 }
 
 #endif /* PEERCRED_TABLE_H */
