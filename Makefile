@@ -52,6 +52,9 @@ torture:
 bench:
 	scripts/bench.sh
 
+profile:
+	scripts/profile.sh
+
 style:
 	scripts/static-check.sh --style | grep -E '^(PASS|FAIL) checkpatch'
 
@@ -65,6 +68,7 @@ help:
 	@echo "make kunit            KUnit suites on every series (newest under UML, others in QEMU)"
 	@echo "make torture          KASAN/lockdep/kmemleak/failslab debug kernels (generic, PREEMPT_RT) under load"
 	@echo "make bench            connect cost and table scale, in a guest (figures only)"
+	@echo "make profile          instructions a connection per function, counted in a guest"
 	@echo "make style           checkpatch --strict on every C file"
 
-.PHONY: all modules clean install uninstall load unload dkms-install demo check tour kunit torture bench style help
+.PHONY: all modules clean install uninstall load unload dkms-install demo check tour kunit torture bench profile style help

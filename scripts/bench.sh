@@ -17,14 +17,7 @@ case $part in rates | scale | all) ;; *) die "usage: $0 [SERIES [rates|scale|all
 "$PEERCRED_TOP/scripts/deps.sh"
 kver=$(peercred_kernel "$series") || die "no Debian $series kernel installed"
 build=$(peercred_build "$kver")
-# The probe-only floor: the same probes, empty handlers, built beside it.
-floor=$build/floor
-rm -rf "$floor"
-cp -r "$PEERCRED_TOP/scripts/guest/floor" "$floor"
-peercred_kmake "$kver" "$floor" -s W=1 modules >&2 || die "the floor module does not build"
-mkdir -p "$PEERCRED_CACHE/guest-bin"
-gcc -static -O2 -Wall -Wextra -Werror -o "$PEERCRED_CACHE/guest-bin/pcbench" \
-	"$PEERCRED_TOP/scripts/guest/bench.c"
+peercred_bench_parts "$kver" "$build"
 log="$PEERCRED_CACHE/bench-$kver.log"
 scenario=$(mktemp)
 trap 'rm -f "$scenario"' EXIT

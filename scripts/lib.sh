@@ -242,6 +242,19 @@ peercred_build() {
 # pctest is compiled again only when its sources changed (DIR.id).
 # Both lanes of check.sh boot guests: one builds while the other waits, and
 # each file is renamed into place, so no boot copies a half-written one.
+# What bench.sh and profile.sh boot beside the module of BUILD: the
+# probe-only floor (scripts/guest/floor, the same probes with empty
+# handlers) built in BUILD/floor, and pcbench among the guests' programs.
+peercred_bench_parts() {	# peercred_bench_parts KVER BUILD
+	local floor=$2/floor
+	rm -rf "$floor"
+	cp -r "$PEERCRED_TOP/scripts/guest/floor" "$floor"
+	peercred_kmake "$1" "$floor" -s W=1 modules >&2 || die "the floor module does not build"
+	mkdir -p "$PEERCRED_CACHE/guest-bin"
+	gcc -static -O2 -Wall -Wextra -Werror -o "$PEERCRED_CACHE/guest-bin/pcbench" \
+		"$PEERCRED_TOP/scripts/guest/bench.c"
+}
+
 peercred_guest_bin() {
 	local g="$PEERCRED_TOP/scripts/guest" id
 	local src=("$g"/{pctest,check,scenarios,preexisting,drift,namespaces,reader,hold,parked,share,hiding,flood,identity}.c)

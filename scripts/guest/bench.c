@@ -5,6 +5,7 @@
  *   pcbench rate connect|socketpair MS [PROCS]   loop rate, ops/s
  *   pcbench scale N                              hold N socketpairs: time to
  *                                                make, read the table, close
+ *   pcbench loop connect|socketpair N [mark]     N ops, for `make profile`
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -51,24 +52,32 @@ static int pb_socketpair_once(void)
 	return 0;
 }
 
+/* The listener of a connect loop (-1 for socketpair), named in @sa. */
+static int pb_listener(const char *what, struct sockaddr_un *sa, socklen_t *len)
+{
+	int lfd;
+
+	if (strcmp(what, "connect"))
+		return -1;
+	/* Abstract and per process, so processes never share a queue. */
+	*len = offsetof(struct sockaddr_un, sun_path) + 1 +
+	       snprintf(sa->sun_path + 1, sizeof(sa->sun_path) - 1,
+			"pcbench-%d", getpid());
+	lfd = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (lfd < 0 || bind(lfd, (struct sockaddr *)sa, *len) || listen(lfd, 64))
+		exit(1);
+	return lfd;
+}
+
 /* Ops done in @ms by one process; writes the count to @out. */
 static void pb_rate_one(const char *what, double ms, int out)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	socklen_t len = 0;
 	unsigned long n = 0;
+	int lfd = pb_listener(what, &sa, &len);
 	double end;
-	int lfd = -1;
 
-	if (!strcmp(what, "connect")) {
-		/* Abstract and per process, so processes never share a queue. */
-		len = offsetof(struct sockaddr_un, sun_path) + 1 +
-		      snprintf(sa.sun_path + 1, sizeof(sa.sun_path) - 1,
-			       "pcbench-%d", getpid());
-		lfd = socket(AF_UNIX, SOCK_STREAM, 0);
-		if (lfd < 0 || bind(lfd, (struct sockaddr *)&sa, len) || listen(lfd, 64))
-			exit(1);
-	}
 	end = pb_now_ms() + ms;
 	while (pb_now_ms() < end) {
 		/* Batches keep the clock out of the measured loop. */
@@ -226,12 +235,41 @@ static int pb_scale(long n)
 	return 0;
 }
 
+/*
+ * The mark that `make profile`'s QEMU plugin counts between
+ * (scripts/profile-plugin.c): an instruction no compiler emits.
+ */
+static void pb_mark(void)
+{
+	__asm__ volatile("xchg %%rcx, %%rcx" ::: "rcx", "memory");
+}
+
+/* @n ops in this process; with @mark, marked before and after. */
+static int pb_loop(const char *what, long n, int mark)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	socklen_t len = 0;
+	int lfd = pb_listener(what, &sa, &len);
+
+	if (mark)
+		pb_mark();
+	for (long i = 0; i < n; i++)
+		if (lfd >= 0 ? pb_connect_once(lfd, &sa, len) : pb_socketpair_once())
+			return 1;
+	if (mark)
+		pb_mark();
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc >= 4 && !strcmp(argv[1], "rate"))
 		return pb_rate(argv[2], atof(argv[3]), argc > 4 ? atoi(argv[4]) : 1);
 	if (argc == 3 && !strcmp(argv[1], "scale"))
 		return pb_scale(atol(argv[2]));
-	fprintf(stderr, "usage: pcbench rate connect|socketpair MS [PROCS] | scale N\n");
+	if (argc >= 4 && !strcmp(argv[1], "loop"))
+		return pb_loop(argv[2], atol(argv[3]), argc > 4 && !strcmp(argv[4], "mark"));
+	fprintf(stderr, "usage: pcbench rate connect|socketpair MS [PROCS] | scale N |\n"
+		"       loop connect|socketpair N [mark]\n");
 	return 2;
 }

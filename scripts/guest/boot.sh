@@ -13,6 +13,7 @@
 # PEERCRED_ICOUNT=1 makes the guest's clock count instructions (-icount):
 # timings then repeat exactly, whatever else the host is doing, and weigh
 # instructions, not cache misses; for comparing two builds of the module.
+# PEERCRED_QEMU_PLUGIN loads a TCG plugin: "PATH.so,ARG=VALUE,...".
 set -euo pipefail
 
 kver=$1 moddir=$2 scenario=$3 log=$4 smp=${5:-1} timeout=${6:-300}
@@ -48,10 +49,11 @@ chmod +x "$root/init"
 # (un)registration patches live kernel text: a module that only registers an
 # empty kretprobe oopses both Debian kernels there under rmmod/insmod churn,
 # and runs clean with thread=single. The guest still has SMP vCPUs.
-icount=()
+icount=() plugin=()
 [ -z "${PEERCRED_ICOUNT:-}" ] || icount=(-icount "shift=0,sleep=off")
+[ -z "${PEERCRED_QEMU_PLUGIN:-}" ] || plugin=(-plugin "$PEERCRED_QEMU_PLUGIN")
 set +e
-timeout --foreground "$timeout" qemu-system-x86_64 -accel tcg,thread=single "${icount[@]}" -cpu max -m "${PEERCRED_MEM:-1024}" \
+timeout --foreground "$timeout" qemu-system-x86_64 -accel tcg,thread=single "${icount[@]}" "${plugin[@]}" -cpu max -m "${PEERCRED_MEM:-1024}" \
 	-smp "$smp" -nographic -no-reboot -kernel "$kernel" -initrd "$root.cpio.gz" \
 	-append "console=ttyS0 panic=-1 oops=panic quiet loglevel=4 ${PEERCRED_APPEND:-}" </dev/null >"$log" 2>&1
 rc=$?
