@@ -51,20 +51,46 @@ size_t peercred_table_memory(const struct peercred_table *t)
 	       (size_t)num_possible_cpus() * sizeof(struct peercred_counters);
 }
 
+/*
+ * In process context, preemption on: the references a removed row still
+ * holds (any may be its sock's last) go, and so does the row.
+ */
+static void peercred_row_free(struct peercred_table *t,
+			      struct peercred_row *row)
+{
+	int i;
+
+	for (i = 0; i < PEERCRED_SIDES; i++)
+		if (row->sk[i])
+			sock_put(row->sk[i]);
+	preempt_disable();	/* record.h's locks */
+	peercred_pool_put(t, row);
+	preempt_enable();
+}
+
 static void peercred_put_work_fn(struct work_struct *work)
 {
 	struct peercred_table *t = container_of(work, struct peercred_table,
 						put_work);
 	struct llist_node *batch = llist_del_all(&t->put_list);
 	struct peercred_row *row, *next;
-	int i;
 
-	llist_for_each_entry_safe(row, next, batch, put_node) {
-		for (i = 0; i < PEERCRED_SIDES; i++)
-			if (row->sk[i])
-				sock_put(row->sk[i]);
-		peercred_pool_put(t, row);
-	}
+	llist_for_each_entry_safe(row, next, batch, put_node)
+		peercred_row_free(t, row);
+}
+
+/* In process context, no lock held: @b's first row that @match accepts. */
+static struct peercred_row *
+peercred_take_unlocked(struct peercred_bucket *b,
+		       bool (*match)(const struct peercred_row *row, const void *arg),
+		       const void *arg)
+{
+	struct peercred_row *row;
+
+	preempt_disable();	/* record.h's locks */
+	row = peercred_bucket_take(b, match, arg);
+	preempt_enable();
+	return row;
 }
 
 int peercred_table_init(struct peercred_table *t, unsigned int max_rows)
@@ -126,9 +152,11 @@ void peercred_table_destroy(struct peercred_table *t)
 	for (i = 0; i < peercred_table_buckets(t); i++) {
 		if (hlist_bl_empty(&t->hash[i].head))
 			continue;
-		while ((row = peercred_bucket_take(&t->hash[i],
-						   peercred_match_any, NULL)))
-			peercred_row_retire(t, row, NULL);
+		while ((row = peercred_take_unlocked(&t->hash[i],
+						     peercred_match_any, NULL))) {
+			peercred_row_removed(t, row);
+			peercred_row_free(t, row);
+		}
 		cond_resched();
 	}
 	flush_work(&t->put_work);
@@ -205,6 +233,7 @@ int peercred_table_record(struct peercred_table *t, struct sock *cli,
 {
 	int err;
 
+	preempt_disable();	/* record.h's locks (already off in probe context) */
 	/* peercred_table_walk_begin() waits for this section to end. */
 	rcu_read_lock();
 	if (READ_ONCE(t->walking)) {
@@ -215,6 +244,7 @@ int peercred_table_record(struct peercred_table *t, struct sock *cli,
 		err = peercred_record_checked(t, cli, srv, origin, who);
 	}
 	rcu_read_unlock();
+	preempt_enable();
 	return err;
 }
 EXPORT_SYMBOL_IF_KUNIT(peercred_table_record);
@@ -276,7 +306,9 @@ notrace void peercred_table_release_found(struct peercred_table *t,
 /* What the release probe does (built into it from record.h), for KUnit. */
 void peercred_table_release_sk(struct peercred_table *t, struct sock *sk)
 {
+	preempt_disable();	/* as in probe context */
 	__peercred_table_release_sk(t, sk);
+	preempt_enable();
 }
 EXPORT_SYMBOL_IF_KUNIT(peercred_table_release_sk);
 
@@ -389,10 +421,12 @@ void peercred_table_remove_pinned(struct peercred_table *t,
 {
 	struct peercred_row *row;
 
-	row = peercred_bucket_take(peercred_bucket(t, pin->sk[PEERCRED_SRV]),
-				   peercred_match_pin, pin);
-	if (row)
-		peercred_row_retire(t, row, NULL);
+	row = peercred_take_unlocked(peercred_bucket(t, pin->sk[PEERCRED_SRV]),
+				     peercred_match_pin, pin);
+	if (row) {
+		peercred_row_removed(t, row);
+		peercred_row_free(t, row);
+	}
 }
 EXPORT_SYMBOL_IF_KUNIT(peercred_table_remove_pinned);
 
