@@ -115,10 +115,23 @@ static __always_inline void peercred_row_retire(struct peercred_table *t,
 						struct sock *releasing)
 {
 	struct sock *peer = READ_ONCE(unix_peer(releasing));
+	struct sock *srv = row->sk[PEERCRED_SRV], *cli = row->sk[PEERCRED_CLI];
 	bool defer = false;
 	int i;
 
 	peercred_row_removed(t, row);
+	/*
+	 * A row's socks are the released one and its peer, unless an LSM
+	 * refused the connect after its probe (the released sock has no
+	 * peer then): both puts at once, the common case.
+	 */
+	if (likely((srv == releasing && cli == peer) ||
+		   (cli == releasing && srv == peer))) {
+		sock_put(srv);
+		sock_put(cli);
+		peercred_pool_put(t, row);
+		return;
+	}
 	for (i = 0; i < PEERCRED_SIDES; i++) {
 		struct sock *sk = row->sk[i];
 
@@ -210,7 +223,8 @@ peercred_bucket_take(struct peercred_bucket *b,
 	peercred_lock(peercred_bucket_word(b));
 	hlist_bl_for_each_entry(row, pos, &b->head, node) {
 		if (match(row, arg)) {
-			hlist_bl_del_init(&row->node);
+			/* Unlinked for good: no one asks a row if it is hashed. */
+			__hlist_bl_del(&row->node);
 			found = row;
 			break;
 		}
