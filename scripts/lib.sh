@@ -238,10 +238,6 @@ peercred_build() {
 	echo "$out"
 }
 
-# The guest programs every harness copies in: pctest and the CLI, into DIR.
-# pctest is compiled again only when its sources changed (DIR.id).
-# Both lanes of check.sh boot guests: one builds while the other waits, and
-# each file is renamed into place, so no boot copies a half-written one.
 # What bench.sh and profile.sh boot beside the module of BUILD: the
 # probe-only floor (scripts/guest/floor, the same probes with empty
 # handlers) built in BUILD/floor, and pcbench among the guests' programs.
@@ -255,6 +251,10 @@ peercred_bench_parts() {	# peercred_bench_parts KVER BUILD
 		"$PEERCRED_TOP/scripts/guest/bench.c"
 }
 
+# The guest programs every harness copies in: pctest and the CLI, into DIR.
+# pctest is compiled again only when its sources changed (DIR.id).
+# Both lanes of check.sh boot guests: one builds while the other waits, and
+# each file is renamed into place, so no boot copies a half-written one.
 peercred_guest_bin() {
 	local g="$PEERCRED_TOP/scripts/guest" id
 	local src=("$g"/{pctest,check,scenarios,preexisting,drift,namespaces,reader,hold,parked,share,hiding,flood,identity}.c)

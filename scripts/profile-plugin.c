@@ -31,7 +31,7 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_version = QEMU_PLUGIN_VERSION;
 
 struct pc_count {
 	unsigned long long pc;		/* 0: a free slot */
-	unsigned long long runs;		/* since boot; the inline op adds to it */
+	unsigned long long runs;	/* since boot: the inline op adds to it */
 	unsigned long long at_mark;	/* runs at the first mark */
 	unsigned long long between;	/* runs between the marks */
 };
