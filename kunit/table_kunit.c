@@ -197,6 +197,56 @@ static void peercred_table_rows_apart(struct kunit *test)
 	}
 }
 
+#define PEERCRED_CHAIN_ROWS	600
+
+/*
+ * Rows whose SRV socks share a bucket are chained. 600 rows in 512
+ * buckets make chains of three and more: removed in three passes (every
+ * third row, from alternate ends), each release must unlink its own row
+ * alone, first, middle or last in its chain, and every row left must
+ * still be found from both ends.
+ */
+static void peercred_table_chains(struct kunit *test)
+{
+	const unsigned int n = PEERCRED_CHAIN_ROWS;
+	unsigned int i, pass, longest = 0, wrong;
+	struct socket **a, **b;
+	struct peercred_table t;
+
+	a = kunit_kcalloc(test, n, sizeof(*a), GFP_KERNEL);
+	b = kunit_kcalloc(test, n, sizeof(*b), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_ASSERT_EQ(test, 0, peercred_table_init(&t, n));
+	for (i = 0; i < n; i++) {
+		peercred_kunit_pair(test, SOCK_STREAM, &a[i], &b[i]);
+		KUNIT_ASSERT_EQ(test, 0, peercred_table_record(&t, a[i]->sk, b[i]->sk,
+							       PEERCRED_ORIGIN_SOCKETPAIR, NULL));
+	}
+	for (i = 0; i < peercred_table_buckets(&t); i++)
+		longest = max(longest, peercred_table_pin_bucket(&t, i, NULL, 0));
+	KUNIT_ASSERT_GE(test, longest, 3U);
+	for (pass = 0; pass < 3; pass++) {
+		for (i = pass; i < n; i += 3)
+			peercred_table_release_sk(&t, (i & 1) ? a[i]->sk : b[i]->sk);
+		wrong = 0;
+		for (i = 0; i < n; i++) {
+			if (i % 3 <= pass)
+				wrong += peercred_has_row(&t, a[i]->sk) ||
+					 peercred_has_row(&t, b[i]->sk);
+			else
+				wrong += !peercred_same_row(&t, a[i]->sk, b[i]->sk);
+		}
+		KUNIT_EXPECT_EQ_MSG(test, wrong, 0U, "pass %u", pass);
+	}
+	KUNIT_EXPECT_EQ(test, peercred_table_live(&t), 0UL);
+	peercred_table_destroy(&t);
+	for (i = 0; i < n; i++) {
+		sock_release(a[i]);
+		sock_release(b[i]);
+	}
+}
+
 struct peercred_stress {
 	struct peercred_table *t;
 	struct completion done;
@@ -302,6 +352,7 @@ static struct kunit_case peercred_table_cases[] = {
 	KUNIT_CASE(peercred_table_dead_end),
 	KUNIT_CASE(peercred_table_refs_balance),
 	KUNIT_CASE(peercred_table_rows_apart),
+	KUNIT_CASE(peercred_table_chains),
 	KUNIT_CASE(peercred_table_concurrent),
 	{}
 };

@@ -13,17 +13,14 @@
  * What may run here (preemption is off, on PREEMPT_RT too): bit spinlocks
  * around a few pointer updates, atomics, per-CPU counters; no allocation,
  * no sleeping lock. A sock_put() that might be a sock's last (its
- * destructor takes sleeping locks on RT) is handed to a work item.
+ * destructor takes sleeping locks on RT) is handed to a work item
+ * (table.c's peercred_row_retire()).
  */
 
 #include <linux/bitops.h>
-#include <linux/err.h>
 #include <linux/jiffies.h>
-#include <linux/list_bl.h>
-#include <linux/llist.h>
 #include <linux/percpu.h>
 #include <linux/preempt.h>
-#include <linux/workqueue.h>
 #include <net/af_unix.h>
 #include <net/sock.h>
 
@@ -55,11 +52,10 @@ static __always_inline void peercred_unlock(unsigned long *word)
 	__clear_bit_unlock(0, word);
 }
 
-/* An hlist_bl head keeps its lock in bit 0 of its first pointer. */
 static __always_inline unsigned long *
 peercred_bucket_word(struct peercred_bucket *b)
 {
-	return (unsigned long *)&b->head.first;
+	return &b->first;
 }
 
 static __always_inline void peercred_count(struct peercred_table *t,
@@ -77,7 +73,7 @@ peercred_pool_get(struct peercred_table *t, unsigned int keep)
 	peercred_lock(&t->free_lock);
 	if (t->nfree > keep) {
 		row = t->free;
-		t->free = row->next_free;
+		t->free = row->next;
 		t->nfree--;
 	}
 	peercred_unlock(&t->free_lock);
@@ -88,7 +84,7 @@ static __always_inline void peercred_pool_put(struct peercred_table *t,
 					      struct peercred_row *row)
 {
 	peercred_lock(&t->free_lock);
-	row->next_free = t->free;
+	row->next = t->free;
 	t->free = row;
 	t->nfree++;
 	peercred_unlock(&t->free_lock);
@@ -104,80 +100,52 @@ static __always_inline void peercred_row_removed(struct peercred_table *t,
 
 /*
  * Drop the references of a row removed at the release of @releasing (the
- * probe at unix_release_sock()'s entry) and give it back. Our put of
- * @releasing is not its last: its releaser holds one until the end of
- * unix_release_sock(). Nor is our put of its unix_peer(), which holds a
- * reference until that same point. Any other sock may be down to ours:
- * that row goes to process context (peercred_put_work_fn()).
+ * probe at unix_release_sock()'s entry), whose other sock is @peer, that
+ * release's unix_peer(), and give the row back. Neither put is the last:
+ * the releaser holds @releasing until the end of unix_release_sock(), and
+ * @releasing holds @peer until that same point (as __sock_put() asks).
  */
-static __always_inline void peercred_row_retire(struct peercred_table *t,
-						struct peercred_row *row,
-						struct sock *releasing)
+static __always_inline void peercred_row_retire_pair(struct peercred_table *t,
+						     struct peercred_row *row)
 {
-	struct sock *peer = READ_ONCE(unix_peer(releasing));
 	struct sock *srv = row->sk[PEERCRED_SRV], *cli = row->sk[PEERCRED_CLI];
-	bool defer = false;
-	int i;
 
 	peercred_row_removed(t, row);
-	/*
-	 * A row's socks are the released one and its peer, unless an LSM
-	 * refused the connect after its probe (the released sock has no
-	 * peer then): both puts at once, the common case.
-	 */
-	if (likely((srv == releasing && cli == peer) ||
-		   (cli == releasing && srv == peer))) {
-		sock_put(srv);
-		sock_put(cli);
-		peercred_pool_put(t, row);
-		return;
-	}
-	for (i = 0; i < PEERCRED_SIDES; i++) {
-		struct sock *sk = row->sk[i];
-
-		if (sk == releasing || sk == peer) {
-			sock_put(sk);
-			row->sk[i] = NULL;
-		} else {
-			defer = true;
-		}
-	}
-	if (!defer) {
-		peercred_pool_put(t, row);
-		return;
-	}
-	peercred_count(t, PEERCRED_CNT_DEFERRED_PUTS);
-	/* The workqueue's locks are raw: fine in probe context. */
-	if (llist_add(&row->put_node, &t->put_list))
-		schedule_work(&t->put_work);
+	peercred_pool_put(t, row);
+	__sock_put(srv);
+	__sock_put(cli);
 }
 
 /*
  * A free row for @who, charged to its user: users get neither admins'
- * reserve nor more than their share.
+ * reserve nor more than their share. Each failure returns at once, so
+ * that the inlined caller tests no error pointer.
  */
-static __always_inline struct peercred_row *
-peercred_row_get(struct peercred_table *t, const struct peercred_maker *who)
+static __always_inline int peercred_row_get(struct peercred_table *t,
+					    const struct peercred_maker *who,
+					    struct peercred_row **rowp)
 {
 	bool exempt = !who || peercred_share_exempt(who->cred);
 	struct peercred_row *row;
 	int share = PEERCRED_SHARE_NONE;
 
 	row = peercred_pool_get(t, exempt ? 0 : t->shares.reserve);
-	if (!row) {
+	if (unlikely(!row)) {
 		peercred_count(t, PEERCRED_CNT_DROPPED_FULL);
-		return ERR_PTR(-ENOSPC);
+		return -ENOSPC;
 	}
-	if (!exempt)
+	if (!exempt) {
 		share = peercred_share_charge(&t->shares, who->cred);
-	if (share < 0) {
-		peercred_pool_put(t, row);
-		peercred_count(t, PEERCRED_CNT_DROPPED_SHARE);
-		return ERR_PTR(share);
+		if (unlikely(share < 0)) {
+			peercred_pool_put(t, row);
+			peercred_count(t, PEERCRED_CNT_DROPPED_SHARE);
+			return share;
+		}
 	}
 	row->share = share;
 	row->tid = who ? who->tid : 0;
-	return row;
+	*rowp = row;
+	return 0;
 }
 
 /*
@@ -189,11 +157,12 @@ __peercred_table_record_new(struct peercred_table *t, struct sock *cli,
 			    struct sock *srv, enum peercred_origin origin,
 			    const struct peercred_maker *who)
 {
-	struct peercred_row *row = peercred_row_get(t, who);
 	struct peercred_bucket *b;
+	struct peercred_row *row;
+	int err = peercred_row_get(t, who, &row);
 
-	if (IS_ERR(row))
-		return PTR_ERR(row);
+	if (err)
+		return err;
 	b = peercred_bucket(t, srv);
 	row->stamp = jiffies;
 	row->origin = origin;
@@ -202,8 +171,9 @@ __peercred_table_record_new(struct peercred_table *t, struct sock *cli,
 	row->sk[PEERCRED_SRV] = srv;
 	row->sk[PEERCRED_CLI] = cli;
 	peercred_lock(peercred_bucket_word(b));
-	hlist_bl_add_head(&row->node, &b->head);
-	peercred_unlock(peercred_bucket_word(b));
+	row->next = peercred_bucket_first(b);
+	/* The new first row and the lock's release, in one store. */
+	smp_store_release(&b->first, (unsigned long)row);
 	peercred_count(t, PEERCRED_CNT_RECORDED);
 	return 0;
 }
@@ -217,20 +187,23 @@ peercred_bucket_take(struct peercred_bucket *b,
 		     bool (*match)(const struct peercred_row *row, const void *arg),
 		     const void *arg)
 {
-	struct peercred_row *row, *found = NULL;
-	struct hlist_bl_node *pos;
+	struct peercred_row *row, *prev;
 
 	peercred_lock(peercred_bucket_word(b));
-	hlist_bl_for_each_entry(row, pos, &b->head, node) {
+	row = peercred_bucket_first(b);
+	if (row && match(row, arg)) {
+		/* The new first row and the lock's release, in one store. */
+		smp_store_release(&b->first, (unsigned long)row->next);
+		return row;
+	}
+	for (prev = row; prev && (row = prev->next); prev = row) {
 		if (match(row, arg)) {
-			/* Unlinked for good: no one asks a row if it is hashed. */
-			__hlist_bl_del(&row->node);
-			found = row;
+			prev->next = row->next;
 			break;
 		}
 	}
 	peercred_unlock(peercred_bucket_word(b));
-	return found;
+	return row;
 }
 
 static __always_inline bool peercred_match_srv(const struct peercred_row *row,
@@ -243,19 +216,6 @@ static __always_inline bool peercred_match_cli(const struct peercred_row *row,
 					       const void *sk)
 {
 	return row->sk[PEERCRED_CLI] == sk;
-}
-
-static __always_inline struct peercred_row *
-peercred_release_take(struct sock *sk, struct peercred_bucket *own,
-		      struct peercred_bucket *peers)
-{
-	struct peercred_row *row = NULL;
-
-	if (own)
-		row = peercred_bucket_take(own, peercred_match_srv, sk);
-	if (!row && peers)
-		row = peercred_bucket_take(peers, peercred_match_cli, sk);
-	return row;
 }
 
 /*
@@ -282,15 +242,18 @@ static __always_inline void
 __peercred_table_release_sk(struct peercred_table *t, struct sock *sk)
 {
 	struct sock *peer = READ_ONCE(unix_peer(sk));
-	struct peercred_bucket *own = peercred_bucket(t, sk);
-	struct peercred_bucket *peers = peer ? peercred_bucket(t, peer) : NULL;
+	struct peercred_bucket *own = peercred_bucket(t, sk), *peers = NULL;
+	unsigned long own_first = READ_ONCE(own->first), peers_first = 0;
 
-	if (hlist_bl_empty(&own->head))
-		own = NULL;
-	if (peers && hlist_bl_empty(&peers->head))
-		peers = NULL;
-	if (own || peers)
-		peercred_table_release_found(t, sk, own, peers);
+	if (peer) {
+		peers = peercred_bucket(t, peer);
+		peers_first = READ_ONCE(peers->first);
+	}
+	/* Both empty (bit 0 is a lock): one test for the common case. */
+	if (unlikely((own_first | peers_first) & ~1UL))
+		peercred_table_release_found(t, sk, peer,
+					     own_first & ~1UL ? own : NULL,
+					     peers_first & ~1UL ? peers : NULL);
 }
 
 #endif /* PEERCRED_RECORD_H */

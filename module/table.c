@@ -79,6 +79,19 @@ static void peercred_put_work_fn(struct work_struct *work)
 		peercred_row_free(t, row);
 }
 
+/* A bucket's lock in process context: record.h's want preemption off. */
+static void peercred_bucket_lock(struct peercred_bucket *b)
+{
+	preempt_disable();
+	peercred_lock(peercred_bucket_word(b));
+}
+
+static void peercred_bucket_unlock(struct peercred_bucket *b)
+{
+	peercred_unlock(peercred_bucket_word(b));
+	preempt_enable();
+}
+
 /* In process context, no lock held: @b's first row that @match accepts. */
 static struct peercred_row *
 peercred_take_unlocked(struct peercred_bucket *b,
@@ -110,14 +123,12 @@ int peercred_table_init(struct peercred_table *t, unsigned int max_rows)
 	t->hash = kvcalloc(n, sizeof(*t->hash), GFP_KERNEL);
 	if (!t->hash)
 		goto err;
-	for (i = 0; i < n; i++)
-		INIT_HLIST_BL_HEAD(&t->hash[i].head);
 	t->rows = vcalloc(max_rows, sizeof(*t->rows));
 	if (!t->rows)
 		goto err_hash;
 	/* Nobody sees the table yet: a lock per row would only slow loading. */
 	for (i = 0; i + 1 < max_rows; i++)
-		t->rows[i].next_free = &t->rows[i + 1];
+		t->rows[i].next = &t->rows[i + 1];
 	t->free = t->rows;
 	t->nfree = max_rows;
 	t->cnt = alloc_percpu(struct peercred_counters);
@@ -150,7 +161,7 @@ void peercred_table_destroy(struct peercred_table *t)
 
 	/* The probes are gone: an empty bucket stays empty, no lock needed. */
 	for (i = 0; i < peercred_table_buckets(t); i++) {
-		if (hlist_bl_empty(&t->hash[i].head))
+		if (peercred_bucket_empty(&t->hash[i]))
 			continue;
 		while ((row = peercred_take_unlocked(&t->hash[i],
 						     peercred_match_any, NULL))) {
@@ -178,19 +189,18 @@ static bool peercred_bucket_has(struct peercred_bucket *b,
 				const struct sock *x, const struct sock *y)
 {
 	struct peercred_row *row;
-	struct hlist_bl_node *pos;
 	bool found = false;
 
-	if (hlist_bl_empty(&b->head))
+	if (peercred_bucket_empty(b))
 		return false;
-	hlist_bl_lock(&b->head);
-	hlist_bl_for_each_entry(row, pos, &b->head, node) {
+	peercred_bucket_lock(b);
+	for (row = peercred_bucket_first(b); row; row = row->next) {
 		if (peercred_row_has(row, x) || peercred_row_has(row, y)) {
 			found = true;
 			break;
 		}
 	}
-	hlist_bl_unlock(&b->head);
+	peercred_bucket_unlock(b);
 	return found;
 }
 
@@ -274,33 +284,115 @@ void peercred_table_walk_end(struct peercred_table *t)
 EXPORT_SYMBOL_IF_KUNIT(peercred_table_walk_end);
 
 /*
- * The part of a release that follows a hit in the lockless check of
- * __peercred_table_release_sk(). Once the load-time walk is over (for
- * good: it runs once), no walker can meet this row, so neither walk_lock
- * nor the RCU section peercred_table_walk_begin() waits for is needed.
+ * Drop the references of a row removed at the release of @releasing that
+ * is not {@releasing, @peer}: an LSM refused the connect after its probe,
+ * and the released sock has no peer. Our puts of @releasing and @peer are
+ * not their last (see peercred_row_retire_pair()). Any other sock may be
+ * down to ours: that row goes to process context (peercred_put_work_fn()),
+ * as a sock's destructor takes sleeping locks on PREEMPT_RT.
  */
-notrace void peercred_table_release_found(struct peercred_table *t,
-					  struct sock *sk,
-					  struct peercred_bucket *own,
-					  struct peercred_bucket *peers)
+static noinline notrace void peercred_row_retire(struct peercred_table *t,
+						 struct peercred_row *row,
+						 struct sock *releasing,
+						 struct sock *peer)
+{
+	bool defer = false;
+	int i;
+
+	peercred_row_removed(t, row);
+	for (i = 0; i < PEERCRED_SIDES; i++) {
+		struct sock *sk = row->sk[i];
+
+		if (sk == releasing || sk == peer) {
+			__sock_put(sk);
+			row->sk[i] = NULL;
+		} else {
+			defer = true;
+		}
+	}
+	if (!defer) {
+		peercred_pool_put(t, row);
+		return;
+	}
+	peercred_count(t, PEERCRED_CNT_DEFERRED_PUTS);
+	/* The workqueue's locks are raw: fine in probe context. */
+	if (llist_add(&row->put_node, &t->put_list))
+		schedule_work(&t->put_work);
+}
+
+static struct peercred_row *peercred_release_take(struct sock *sk,
+						  struct peercred_bucket *own,
+						  struct peercred_bucket *peers)
+{
+	struct peercred_row *row = NULL;
+
+	if (own)
+		row = peercred_bucket_take(own, peercred_match_srv, sk);
+	if (!row && peers)
+		row = peercred_bucket_take(peers, peercred_match_cli, sk);
+	return row;
+}
+
+/*
+ * A release before the load-time walk is over: a walker may be about to
+ * record this connection, and takes walk_lock around its check and insert
+ * (see peercred_table_walk_begin()).
+ */
+static noinline notrace void
+peercred_release_walking(struct peercred_table *t, struct sock *sk,
+			 struct sock *peer, struct peercred_bucket *own,
+			 struct peercred_bucket *peers)
 {
 	struct peercred_row *row;
 
-	if (likely(peercred_table_walked(t))) {
+	rcu_read_lock();
+	if (READ_ONCE(t->walking)) {
+		raw_spin_lock(&t->walk_lock);
 		row = peercred_release_take(sk, own, peers);
+		raw_spin_unlock(&t->walk_lock);
 	} else {
-		rcu_read_lock();
-		if (READ_ONCE(t->walking)) {
-			raw_spin_lock(&t->walk_lock);
-			row = peercred_release_take(sk, own, peers);
-			raw_spin_unlock(&t->walk_lock);
-		} else {
-			row = peercred_release_take(sk, own, peers);
-		}
-		rcu_read_unlock();
+		row = peercred_release_take(sk, own, peers);
 	}
+	rcu_read_unlock();
 	if (row)
-		peercred_row_retire(t, row, sk);
+		peercred_row_retire(t, row, sk, peer);
+}
+
+/*
+ * The part of a release that follows a hit in the lockless check of
+ * __peercred_table_release_sk(): @own and @peers are the buckets of @sk
+ * and of @peer, its unix_peer(), each NULL if it looked empty. Once the
+ * load-time walk is over (for good: it runs once), no walker can meet this
+ * row, and the common row, {@sk, @peer}, is retired inline; the rest is
+ * out of line, so that this path saves no registers.
+ */
+notrace void peercred_table_release_found(struct peercred_table *t,
+					  struct sock *sk, struct sock *peer,
+					  struct peercred_bucket *own,
+					  struct peercred_bucket *peers)
+{
+	struct peercred_row *row = NULL;
+	struct sock *other;
+
+	if (unlikely(!peercred_table_walked(t))) {
+		peercred_release_walking(t, sk, peer, own, peers);
+		return;
+	}
+	if (own)
+		row = peercred_bucket_take(own, peercred_match_srv, sk);
+	if (row) {
+		other = row->sk[PEERCRED_CLI];
+	} else {
+		if (peers)
+			row = peercred_bucket_take(peers, peercred_match_cli, sk);
+		if (!row)
+			return;
+		other = row->sk[PEERCRED_SRV];
+	}
+	if (likely(other == peer))
+		peercred_row_retire_pair(t, row);
+	else
+		peercred_row_retire(t, row, sk, peer);
 }
 
 /* What the release probe does (built into it from record.h), for KUnit. */
@@ -341,18 +433,17 @@ static bool peercred_bucket_pin(struct peercred_bucket *b, struct sock *sk,
 				struct peercred_pin *pin)
 {
 	struct peercred_row *row;
-	struct hlist_bl_node *pos;
 	bool found = false;
 
-	hlist_bl_lock(&b->head);
-	hlist_bl_for_each_entry(row, pos, &b->head, node) {
+	peercred_bucket_lock(b);
+	for (row = peercred_bucket_first(b); row; row = row->next) {
 		if (peercred_row_has(row, sk)) {
 			peercred_pin_row(pin, row);
 			found = true;
 			break;
 		}
 	}
-	hlist_bl_unlock(&b->head);
+	peercred_bucket_unlock(b);
 	return found;
 }
 
@@ -380,18 +471,17 @@ unsigned int peercred_table_pin_bucket(struct peercred_table *t,
 {
 	struct peercred_bucket *b = &t->hash[bucket];
 	struct peercred_row *row;
-	struct hlist_bl_node *pos;
 	unsigned int n = 0;
 
-	if (hlist_bl_empty(&b->head))
+	if (peercred_bucket_empty(b))
 		return 0;
-	hlist_bl_lock(&b->head);
-	hlist_bl_for_each_entry(row, pos, &b->head, node) {
+	peercred_bucket_lock(b);
+	for (row = peercred_bucket_first(b); row; row = row->next) {
 		if (n < max)
 			peercred_pin_row(&pins[n], row);
 		n++;
 	}
-	hlist_bl_unlock(&b->head);
+	peercred_bucket_unlock(b);
 	return n;
 }
 EXPORT_SYMBOL_IF_KUNIT(peercred_table_pin_bucket);

@@ -4,7 +4,6 @@
 
 #include <linux/hash.h>
 #include <linux/list.h>
-#include <linux/list_bl.h>
 #include <linux/llist.h>
 #include <linux/percpu.h>
 #include <linux/spinlock.h>
@@ -44,13 +43,13 @@ enum peercred_side_index {
  * the CLI sock can begin (see __peercred_table_release_sk()).
  */
 struct peercred_row {
-	struct hlist_bl_node node;	/* in the bucket of sk[PEERCRED_SRV] */
-	struct sock *sk[PEERCRED_SIDES];	/* referenced while the row is */
-	unsigned long stamp;		/* jiffies at record time */
+	/* A row is in one of these at a time: a bucket, the pool, put_list. */
 	union {
-		struct peercred_row *next_free;	/* in the pool */
+		struct peercred_row *next;	/* in a bucket, or the pool */
 		struct llist_node put_node;	/* waiting for a safe sock_put */
 	};
+	struct sock *sk[PEERCRED_SIDES];	/* referenced while the row is */
+	unsigned long stamp;		/* jiffies at record time */
 	u8 origin;
 	u16 share;			/* the slot charged for it */
 	pid_t tid;			/* see struct peercred_maker */
@@ -79,15 +78,21 @@ struct peercred_maker {
 };
 
 /*
- * A bucket's lock is bit 0 of its head (hlist_bl): taken in probe context,
- * where preemption is off and PREEMPT_RT's sleeping spinlock_t is not
- * allowed, it spins with preemption disabled, as a raw spinlock does. It
- * is inline, where raw_spin_lock() is a call each way (see record.h for
- * what that saved). Lockdep does not see it; every critical section is a
- * few pointer updates, or a copy of one chain, and takes no other lock.
+ * A bucket: a chain of rows, singly linked from @first, whose bit 0 is the
+ * bucket's lock. Singly linked because every removal walks the chain to
+ * find its row anyway (a back pointer would cost a store per insert and 8
+ * bytes per row), and the head's one word takes a new first row and the
+ * lock's release in one store.
+ *
+ * The lock is taken in probe context, where preemption is off and
+ * PREEMPT_RT's sleeping spinlock_t is not allowed: it spins with
+ * preemption disabled, as a raw spinlock does. It is inline, where
+ * raw_spin_lock() is a call each way (see record.h for what that saved).
+ * Lockdep does not see it; every critical section is a few pointer
+ * updates, or a copy of one chain, and takes no other lock.
  */
 struct peercred_bucket {
-	struct hlist_bl_head head;
+	unsigned long first;	/* struct peercred_row *, bit 0 the lock */
 };
 
 enum peercred_counter {
@@ -115,7 +120,7 @@ struct peercred_table {
 	unsigned int shift;		/* 64 - bits: see peercred_bucket() */
 	unsigned int max_rows;
 	struct peercred_row *rows;	/* the pool's memory */
-	struct peercred_row *free;	/* under free_lock */
+	struct peercred_row *free;	/* linked by ->next, under free_lock */
 	unsigned int nfree;		/* under free_lock */
 	unsigned long free_lock;	/* bit 0, as a bucket's */
 	struct peercred_shares shares;
@@ -142,7 +147,7 @@ void peercred_table_walk_begin(struct peercred_table *t);
 void peercred_table_walk_end(struct peercred_table *t);
 void peercred_table_release_sk(struct peercred_table *t, struct sock *sk);
 void peercred_table_release_found(struct peercred_table *t, struct sock *sk,
-				  struct peercred_bucket *own,
+				  struct sock *peer, struct peercred_bucket *own,
 				  struct peercred_bucket *peers);
 bool peercred_table_has(struct peercred_table *t, struct sock *sk);
 bool peercred_table_lookup(struct peercred_table *t, struct sock *sk,
@@ -195,6 +200,19 @@ static inline struct peercred_bucket *
 peercred_bucket(struct peercred_table *t, const struct sock *sk)
 {
 	return &t->hash[(u64)(unsigned long)sk * GOLDEN_RATIO_64 >> t->shift];
+}
+
+/* Without the lock: a hint, exact only where the caller says why. */
+static inline bool peercred_bucket_empty(const struct peercred_bucket *b)
+{
+	return !(READ_ONCE(b->first) & ~1UL);
+}
+
+/* With the bucket's lock held. */
+static inline struct peercred_row *
+peercred_bucket_first(const struct peercred_bucket *b)
+{
+	return (struct peercred_row *)(b->first & ~1UL);
 }
 
 #endif /* PEERCRED_TABLE_H */
