@@ -50,7 +50,7 @@ static bool peercred_canary_seen;
 static DEFINE_MUTEX(peercred_canary_lock);
 
 /* Before the load-time walk is over, the walk may have met the connection. */
-static noinline notrace void
+static noinline __noclone notrace void
 peercred_probe_record_early(struct peercred_table *t, struct sock *cli,
 			    struct sock *srv, enum peercred_origin origin)
 {
@@ -75,11 +75,10 @@ static __always_inline void peercred_probe_record(struct sock *cli,
 	};
 	struct peercred_table *t = peercred_probe_table;
 
-	if (unlikely(!READ_ONCE(peercred_probe_recording)))
-		return;
+	/* The walk runs after every probe is armed: walked means recording. */
 	if (likely(peercred_table_walked(t)))
 		__peercred_table_record_new(t, cli, srv, origin, &who);
-	else
+	else if (READ_ONCE(peercred_probe_recording))
 		peercred_probe_record_early(t, cli, srv, origin);
 }
 
@@ -93,17 +92,16 @@ static __always_inline void peercred_on_connect(struct sock *sk,
 
 /*
  * unix_socketpair(socka, sockb): neither sock is reachable by anyone else
- * yet; if it fails, both are released, and so is their row.
+ * yet; if it fails, both are released, and so is their row. The canary is
+ * a datagram pair, looked for only among untracked ones.
  */
 static __always_inline void peercred_on_socketpair(struct socket *a,
 						   struct socket *b)
 {
-	if (unlikely(a == READ_ONCE(peercred_canary))) {
-		WRITE_ONCE(peercred_canary_seen, true);
-		return;
-	}
-	if (peercred_tracked_type(a->sk))
+	if (likely(peercred_tracked_type(a->sk)))
 		peercred_probe_record(a->sk, b->sk, PEERCRED_ORIGIN_SOCKETPAIR);
+	else if (a == READ_ONCE(peercred_canary))
+		WRITE_ONCE(peercred_canary_seen, true);
 }
 
 /*
@@ -127,9 +125,9 @@ bool peercred_probes_fire(void)
 	struct socket *a, *b;
 	bool seen = false;
 
-	if (sock_create_kern(&init_net, AF_UNIX, SOCK_STREAM, 0, &a))
+	if (sock_create_kern(&init_net, AF_UNIX, SOCK_DGRAM, 0, &a))
 		return false;
-	if (sock_create_kern(&init_net, AF_UNIX, SOCK_STREAM, 0, &b))
+	if (sock_create_kern(&init_net, AF_UNIX, SOCK_DGRAM, 0, &b))
 		goto out_a;
 	mutex_lock(&peercred_canary_lock);
 	WRITE_ONCE(peercred_canary_seen, false);
@@ -146,13 +144,15 @@ out_a:
 EXPORT_SYMBOL_IF_KUNIT(peercred_probes_fire);
 
 /*
- * The attach method: one ftrace_ops over the three functions, with one
- * callback that tells them apart by ip. One ops, not one per function:
- * unregistering an ops from a module waits for RCU-tasks grace periods
- * before it frees the ops' trampoline, and under a connect storm on a
- * debug kernel that took rmmod 13.5 s with three ops.
+ * The attach method: two ftrace_ops. The release's (two of every
+ * connection's three calls) calls its callback straight from its
+ * trampoline; the two recording functions share the other, whose callback
+ * tells them apart by ip. Not one ops per function: unregistering an ops
+ * from a module waits for RCU-tasks grace periods before it frees the ops'
+ * trampoline, and under a connect storm on a debug kernel that took rmmod
+ * 13.5 s with three ops.
  *
- * The ops calls its callback directly from its trampoline (no flags: no
+ * Each ops calls its callback directly from its trampoline (no flags: no
  * assist function, no saved registers). Measured against kprobes on ftrace
  * (whose one shared ftrace_ops saves every register and looks the probe up
  * in a hash), in instruction-count time on 6.1: the empty callbacks cost
@@ -165,6 +165,7 @@ EXPORT_SYMBOL_IF_KUNIT(peercred_probes_fire);
  * A refused call is counted, as kprobes count their misses.
  */
 
+/* The recording functions first: the recording ops hooks those below RELEASE. */
 enum peercred_probe {
 	PEERCRED_PROBE_SOCKETPAIR,
 	PEERCRED_PROBE_CONNECT,
@@ -187,13 +188,13 @@ static atomic_long_t peercred_probe_missed[PEERCRED_NR_PROBES];
  */
 static unsigned long peercred_connect_fn __read_mostly;
 static unsigned long peercred_socketpair_fn __read_mostly;
-static unsigned long peercred_release_ip __read_mostly;
 
 /*
  * ftrace's ip is the function's call to __fentry__: its first instruction,
- * or the one after its ENDBR. Neither function is shorter than this span,
- * so no other function's site falls inside it; and the ops hooks nothing
- * but the three, so whatever is neither is the release.
+ * or the one after its ENDBR. unix_socketpair() is not shorter than this
+ * span, so no other function's site falls inside it; and the recording ops
+ * hooks nothing but the two, so whatever is not unix_socketpair() is
+ * security_unix_stream_connect().
  */
 #define PEERCRED_ENTRY_SPAN	16
 
@@ -230,25 +231,28 @@ static __always_inline void peercred_probe_run(unsigned long ip,
 	ftrace_test_recursion_unlock(bit);
 }
 
-/*
- * The per-probe functions take the ftrace callback's own arguments: the
- * dispatch below then jumps to them with the registers as they came.
- */
-static noinline notrace void
-peercred_hook_release(unsigned long ip, unsigned long parent_ip,
-		      struct ftrace_ops *op, struct ftrace_regs *fregs)
+/* The release ops' callback. */
+static notrace void peercred_hook_release(unsigned long ip,
+					  unsigned long parent_ip,
+					  struct ftrace_ops *op,
+					  struct ftrace_regs *fregs)
 {
 	peercred_probe_run(ip, parent_ip, fregs, PEERCRED_PROBE_RELEASE);
 }
 
-static noinline notrace void
+/*
+ * The recording functions' own callbacks take the ftrace callback's
+ * arguments: the dispatch below jumps to them with the registers as they
+ * came.
+ */
+static noinline __noclone notrace void
 peercred_hook_connect(unsigned long ip, unsigned long parent_ip,
 		      struct ftrace_ops *op, struct ftrace_regs *fregs)
 {
 	peercred_probe_run(ip, parent_ip, fregs, PEERCRED_PROBE_CONNECT);
 }
 
-static noinline notrace void
+static noinline __noclone notrace void
 peercred_hook_socketpair(unsigned long ip, unsigned long parent_ip,
 			 struct ftrace_ops *op, struct ftrace_regs *fregs)
 {
@@ -256,30 +260,26 @@ peercred_hook_socketpair(unsigned long ip, unsigned long parent_ip,
 }
 
 /*
- * Two of every connection's three calls are releases: they are told apart
- * first, by their site, learnt at the first release (unix_release_sock()
- * is static: no address for it without kallsyms). Every CPU that learns it
- * stores the same value.
+ * The recording ops' callback. socketpair() is told apart first: its loop
+ * is the shorter, where a test costs the larger share.
  */
-static notrace void peercred_probe_hook(unsigned long ip,
-					unsigned long parent_ip,
-					struct ftrace_ops *op,
-					struct ftrace_regs *fregs)
+static notrace void peercred_hook_record(unsigned long ip,
+					 unsigned long parent_ip,
+					 struct ftrace_ops *op,
+					 struct ftrace_regs *fregs)
 {
-	if (likely(ip == READ_ONCE(peercred_release_ip))) {
-		peercred_hook_release(ip, parent_ip, op, fregs);
-	} else if (ip - peercred_connect_fn < PEERCRED_ENTRY_SPAN) {
-		peercred_hook_connect(ip, parent_ip, op, fregs);
-	} else if (ip - peercred_socketpair_fn < PEERCRED_ENTRY_SPAN) {
+	if (ip - peercred_socketpair_fn < PEERCRED_ENTRY_SPAN)
 		peercred_hook_socketpair(ip, parent_ip, op, fregs);
-	} else {
-		WRITE_ONCE(peercred_release_ip, ip);
-		peercred_hook_release(ip, parent_ip, op, fregs);
-	}
+	else
+		peercred_hook_connect(ip, parent_ip, op, fregs);
 }
 
-static struct ftrace_ops peercred_probe_ops = {
-	.func = peercred_probe_hook,
+static struct ftrace_ops peercred_release_ops = {
+	.func = peercred_hook_release,
+};
+
+static struct ftrace_ops peercred_record_ops = {
+	.func = peercred_hook_record,
 };
 
 /* ftrace_set_filter() parses the name in place. */
@@ -344,16 +344,27 @@ int peercred_probes_register(struct peercred_table *t)
 	sock_release(s);
 	peercred_connect_fn = (unsigned long)security_unix_stream_connect;
 	peercred_probe_table = t;
-	err = peercred_hook_register(&peercred_probe_ops, peercred_probe_symbols,
-				     PEERCRED_NR_PROBES);
-	if (!err)
-		WRITE_ONCE(peercred_probe_recording, true);
+	/* Releases first: a row is recorded only where its release is probed. */
+	err = peercred_hook_register(&peercred_release_ops,
+				     &peercred_probe_symbols[PEERCRED_PROBE_RELEASE], 1);
+	if (err)
+		return err;
+	err = peercred_hook_register(&peercred_record_ops, peercred_probe_symbols,
+				     PEERCRED_PROBE_RELEASE);
+	if (err)
+		goto err_release;
+	WRITE_ONCE(peercred_probe_recording, true);
+	return 0;
+
+err_release:
+	peercred_hook_unregister(&peercred_release_ops);
 	return err;
 }
 
 void peercred_probes_unregister(void)
 {
-	peercred_hook_unregister(&peercred_probe_ops);
+	peercred_hook_unregister(&peercred_record_ops);
+	peercred_hook_unregister(&peercred_release_ops);
 }
 
 void peercred_probes_show(struct seq_file *m)
