@@ -33,9 +33,11 @@ if [ -n "${PEERCRED_ICOUNT:-}" ]; then
 	clock="instruction-count time (-icount shift=0: 1 ns a guest instruction), one vCPU"
 	timeout=5400 cpus=1
 fi
+append=$(peercred_bench_append)
 echo "Booting $kver under QEMU (TCG); this takes a few minutes..." >&2
 echo "guest clock: $clock"
-PEERCRED_MEM=3072 \
+echo "guest kernel parameters: $append (see lib.sh)"
+PEERCRED_MEM=3072 PEERCRED_APPEND=$append \
 	"$PEERCRED_TOP/scripts/guest/boot.sh" "$kver" "$build" "$scenario" "$log" "$cpus" "$timeout"
 tr -d '\r' <"$log" | sed -n '/PEERCRED-BENCH-BEGIN/,/PEERCRED-BENCH-END/p' | sed '1d;$d' | grep . ||
 	die "no figures; see $log"

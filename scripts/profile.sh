@@ -53,6 +53,7 @@ for mod in peercred_floor peercred; do
 	} >"$tmp/scenario"
 	echo "profile: $n ${loop} loops with $mod on $kver, every instruction counted..." >&2
 	PEERCRED_ICOUNT=1 PEERCRED_MEM=2048 \
+		PEERCRED_APPEND="$(peercred_bench_append)" \
 		PEERCRED_QEMU_PLUGIN="$pdir/profile-plugin.so,out=$tmp/$mod.counts" \
 		"$PEERCRED_TOP/scripts/guest/boot.sh" "$kver" "$build" "$tmp/scenario" "$tmp/$mod.log" 1 1800
 	tr -d '\r' <"$tmp/$mod.log" | sed -n '/PEERCRED-SYMS-BEGIN/,/PEERCRED-SYMS-END/p' |
