@@ -13,9 +13,9 @@
  * released, and the release probe takes the row away.
  *
  * The handlers take the probed functions' arguments, not an attach
- * method's registers. The attach method (an ftrace_ops callback) lives in
- * the last part of this file: another one (kprobes, where an architecture's
- * ftrace cannot pass arguments) is new glue there, behind
+ * method's registers. The attach method (two ftrace_ops' callbacks) lives
+ * in the last part of this file: another one (kprobes, where an
+ * architecture's ftrace cannot pass arguments) is new glue there, behind
  * peercred_probes_register(), and nothing else.
  */
 
@@ -165,7 +165,7 @@ EXPORT_SYMBOL_IF_KUNIT(peercred_probes_fire);
  * A refused call is counted, as kprobes count their misses.
  */
 
-/* The recording functions first: the recording ops hooks those below RELEASE. */
+/* Recording functions first: the recording ops hooks those below RELEASE. */
 enum peercred_probe {
 	PEERCRED_PROBE_SOCKETPAIR,
 	PEERCRED_PROBE_CONNECT,
