@@ -58,6 +58,17 @@ peercred_bucket_word(struct peercred_bucket *b)
 	return &b->first;
 }
 
+/* With @b's lock held: @row (or NULL) becomes its first row. */
+static __always_inline void peercred_bucket_publish(struct peercred_bucket *b,
+						    struct peercred_row *row)
+{
+	/*
+	 * And the lock goes, in the same store (bit 0 of a row's address is
+	 * clear), with release ordering as __clear_bit_unlock() has.
+	 */
+	smp_store_release(&b->first, (unsigned long)row);
+}
+
 static __always_inline void peercred_count(struct peercred_table *t,
 					   enum peercred_counter c)
 {
@@ -172,8 +183,7 @@ __peercred_table_record_new(struct peercred_table *t, struct sock *cli,
 	row->sk[PEERCRED_CLI] = cli;
 	peercred_lock(peercred_bucket_word(b));
 	row->next = peercred_bucket_first(b);
-	/* The new first row and the lock's release, in one store. */
-	smp_store_release(&b->first, (unsigned long)row);
+	peercred_bucket_publish(b, row);
 	peercred_count(t, PEERCRED_CNT_RECORDED);
 	return 0;
 }
@@ -192,8 +202,7 @@ peercred_bucket_take(struct peercred_bucket *b,
 	peercred_lock(peercred_bucket_word(b));
 	row = peercred_bucket_first(b);
 	if (row && match(row, arg)) {
-		/* The new first row and the lock's release, in one store. */
-		smp_store_release(&b->first, (unsigned long)row->next);
+		peercred_bucket_publish(b, row->next);
 		return row;
 	}
 	for (prev = row; prev && (row = prev->next); prev = row) {

@@ -336,16 +336,26 @@ static __always_inline void peercred_release_retire(struct peercred_table *t,
 		peercred_row_retire(t, row, sk, peer);
 }
 
-static struct peercred_row *peercred_release_take(struct sock *sk,
-						  struct peercred_bucket *own,
-						  struct peercred_bucket *peers)
+/*
+ * The row of @sk, unlinked: in @own as its SRV sock, or in @peers as its
+ * CLI sock (either may be NULL); *@other is the row's other sock.
+ */
+static __always_inline struct peercred_row *
+peercred_release_take(struct sock *sk, struct peercred_bucket *own,
+		      struct peercred_bucket *peers, struct sock **other)
 {
 	struct peercred_row *row = NULL;
 
 	if (own)
 		row = peercred_bucket_take(own, peercred_match_srv, sk);
-	if (!row && peers)
+	if (row) {
+		*other = row->sk[PEERCRED_CLI];
+		return row;
+	}
+	if (peers)
 		row = peercred_bucket_take(peers, peercred_match_cli, sk);
+	if (row)
+		*other = row->sk[PEERCRED_SRV];
 	return row;
 }
 
@@ -360,20 +370,19 @@ peercred_release_walking(struct peercred_table *t, struct sock *sk,
 			 struct peercred_bucket *peers)
 {
 	struct peercred_row *row;
+	struct sock *other;
 
 	rcu_read_lock();
 	if (READ_ONCE(t->walking)) {
 		raw_spin_lock(&t->walk_lock);
-		row = peercred_release_take(sk, own, peers);
+		row = peercred_release_take(sk, own, peers, &other);
 		raw_spin_unlock(&t->walk_lock);
 	} else {
-		row = peercred_release_take(sk, own, peers);
+		row = peercred_release_take(sk, own, peers, &other);
 	}
 	rcu_read_unlock();
 	if (row)
-		peercred_release_retire(t, row, sk, peer,
-					row->sk[PEERCRED_SRV] == sk ?
-					row->sk[PEERCRED_CLI] : row->sk[PEERCRED_SRV]);
+		peercred_release_retire(t, row, sk, peer, other);
 }
 
 /*
@@ -389,25 +398,16 @@ notrace void peercred_table_release_found(struct peercred_table *t,
 					  struct peercred_bucket *own,
 					  struct peercred_bucket *peers)
 {
-	struct peercred_row *row = NULL;
+	struct peercred_row *row;
 	struct sock *other;
 
 	if (unlikely(!peercred_table_walked(t))) {
 		peercred_release_walking(t, sk, peer, own, peers);
 		return;
 	}
-	if (own)
-		row = peercred_bucket_take(own, peercred_match_srv, sk);
-	if (row) {
-		other = row->sk[PEERCRED_CLI];
-	} else {
-		if (peers)
-			row = peercred_bucket_take(peers, peercred_match_cli, sk);
-		if (!row)
-			return;
-		other = row->sk[PEERCRED_SRV];
-	}
-	peercred_release_retire(t, row, sk, peer, other);
+	row = peercred_release_take(sk, own, peers, &other);
+	if (row)
+		peercred_release_retire(t, row, sk, peer, other);
 }
 
 /* What the release probe does (built into it from record.h), for KUnit. */
