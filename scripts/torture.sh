@@ -15,9 +15,10 @@
 # the kernels side by side under QEMU, two vCPUs each, and runs
 # scripts/guest/torture.sh in each: the KUnit suites with the probes live, a
 # storm of connections, /proc readers, fd passing and exiting processes
-# while the module is unloaded and reloaded, loads and readers'
-# allocations failing under failslab (rows are allocated at load), then a
-# kmemleak scan and a dmesg scan. Prints one
+# while the module is unloaded and reloaded, AF_UNIX system calls fuzzed
+# by Debian's trinity as three users while /proc readers run, loads and
+# readers' allocations failing under failslab (rows are allocated at
+# load), then a kmemleak scan and a dmesg scan. Prints one
 # PASS/FAIL line per check, named torture/TARGET/... (KUnit cases
 # kunit-debug/TARGET/SUITE.CASE), the figures of each run, and last
 # "N passed, N failed".
@@ -33,7 +34,10 @@
 #                             processes to sleep, before ftrace frees the
 #                             probes' trampoline; see guest/stress.c)
 #   PEERCRED_TORTURE_CYCLES   rmmod/insmod cycles under the storm (default 50)
-#   PEERCRED_TORTURE_TIMEOUT  seconds before a guest is killed (default 1300)
+#   PEERCRED_TORTURE_FUZZ_SECS
+#                             length of the fuzz phase (default 120)
+#   PEERCRED_TORTURE_TIMEOUT  seconds before a guest is killed (default 1300,
+#                             plus the fuzz phase's length and a minute)
 #   PEERCRED_TORTURE_JOBS     guests run at once (default: the host's CPUs)
 #   PEERCRED_TORTURE_MEM      guest memory in MiB (default 2048)
 #   PEERCRED_CACHE            as in lib.sh (default ~/.cache/peercred)
@@ -61,7 +65,8 @@ done
 
 secs=${PEERCRED_TORTURE_SECS:-900}
 cycles=${PEERCRED_TORTURE_CYCLES:-50}
-timeout=${PEERCRED_TORTURE_TIMEOUT:-1300}
+fuzz_secs=${PEERCRED_TORTURE_FUZZ_SECS:-120}
+timeout=${PEERCRED_TORTURE_TIMEOUT:-$((1300 + fuzz_secs + 60))}
 guests=${PEERCRED_TORTURE_JOBS:-$(nproc)}
 mem=${PEERCRED_TORTURE_MEM:-2048}
 out=$(mktemp)
@@ -70,6 +75,8 @@ trap 'rm -rf "$out" "$tmp"' EXIT
 
 # Per target: the kernel tree, the module build, the kernel's source.
 declare -A kdirs=() builds=() ksrcs=()
+# The fuzz phase's fuzzer, from Debian's trinity package (scripts/deps.sh).
+readonly fuzzer=/usr/bin/trinity
 
 # torture_prepare TARGET: build its debug kernel, the modules and the guest
 # programs; results on stdout. True when the target can boot.
@@ -119,6 +126,22 @@ torture_prepare() {
 		echo "FAIL torture/$t/guest-programs: do not build"
 		return 1
 	fi
+	# The fuzzer and the libraries it links (ldd: libc and the loader), at
+	# the same paths, in a tree boot.sh copies over the guest's root.
+	rm -rf "$tcache/guest-overlay"
+	mkdir -p "$tcache/guest-overlay${fuzzer%/*}"
+	if ! libs=$(ldd "$fuzzer" | awk '/=>/ { print $3 } /ld-linux/ { print $1 }') ||
+		! cp "$fuzzer" "$tcache/guest-overlay$fuzzer"; then
+		echo "FAIL torture/$t/fuzzer: no $fuzzer to copy into the guest (run scripts/deps.sh)"
+		return 1
+	fi
+	for f in $libs; do
+		mkdir -p "$tcache/guest-overlay${f%/*}"
+		if ! cp -L "$f" "$tcache/guest-overlay$f"; then
+			echo "FAIL torture/$t/fuzzer: cannot copy $f, which $fuzzer links"
+			return 1
+		fi
+	done
 	kdirs[$t]=$kdir builds[$t]=$build ksrcs[$t]=$ksrc
 }
 
@@ -131,6 +154,7 @@ torture_boot() {
 	{
 		echo "STRESS_SECS=$secs"
 		echo "CYCLES=$cycles"
+		echo "FUZZ_SECS=$fuzz_secs"
 		cat "$PEERCRED_TOP/scripts/guest/torture.sh"
 	} >"$scenario"
 	log "$t: booting ${kdirs[$t]}/arch/x86/boot/bzImage (serial log: $tcache/guest.log)"
@@ -144,6 +168,7 @@ torture_boot() {
 	[[ $t == *-rt ]] || append+=' preempt=full'
 	for try in 1 2; do
 		PEERCRED_CACHE=$tcache PEERCRED_MEM=$mem PEERCRED_APPEND=$append \
+			PEERCRED_OVERLAY=$tcache/guest-overlay \
 			"$PEERCRED_TOP/scripts/guest/boot.sh" "${kdirs[$t]}/arch/x86/boot/bzImage" \
 			"${builds[$t]}" "$scenario" "$tcache/guest.log" 2 "$timeout"
 		# A splat of the kernel's own boot, before the scenario's first

@@ -2,17 +2,21 @@
 # shellcheck shell=sh
 # Runs inside the debug-kernel guest as /scenario (scripts/torture.sh puts
 # its settings in front of it): KUnit on a kernel with ftrace, stress with
-# rmmod/insmod under load, fault injection into loads and reads, and a
-# kmemleak scan after the last unload. Each check prints PASS/FAIL NAME;
-# FIGURE NAME VALUE lines carry the numbers; KTAP| lines carry KUnit's
-# output for the host to turn into one result per case.
+# rmmod/insmod under load, AF_UNIX system calls fuzzed by trinity, fault
+# injection into loads and reads, and a kmemleak scan after the last
+# unload. Each check prints PASS/FAIL NAME; FIGURE NAME VALUE lines carry
+# the numbers; KTAP| lines carry KUnit's output for the host to turn into
+# one result per case.
 #
 # Settings (defaults for a run by hand):
 STRESS_SECS=${STRESS_SECS:-900}	# upper bound of the stress phase
 CYCLES=${CYCLES:-50}		# rmmod/insmod cycles under the storm
 EXITERS=${EXITERS:-200}		# processes that exit with connections open
+FUZZ_SECS=${FUZZ_SECS:-120}	# length of the fuzz phase
 M=/peercred/peercred.ko
 K=/peercred/peercred_kunit.ko
+# Debian's system call fuzzer, with the libraries it links (torture.sh).
+T=/usr/bin/trinity
 D=/sys/kernel/debug
 LEAKS=$D/kmemleak
 # Everything the kernel prints from this marker on belongs to the run.
@@ -169,6 +173,178 @@ figure recorded-since-last-load "$rec"
 awk '$1 ~ /^missed_/ { print "FIGURE " $1 " " $2 }' /proc/peercred_stats
 rmmod peercred
 check stress.unload $? "rmmod failed"
+
+# Fuzzing: trinity, Debian's system call fuzzer, as three users at once,
+# each with children that share its sockets, on AF_UNIX sockets only and
+# the calls that make, connect, use and tear down connections, while every
+# file of the module is read. trinity never calls close, fork or clone
+# itself (its table avoids them): dup2 and dup3 close their target, a
+# child that dies is replaced (a fork, the sockets shared), and the end of
+# a run (SIGINT when the phase is over) releases every socket it made, in
+# whatever state the calls left it. Debian 12's trinity reads past the
+# end of its table of protocols when it makes up a socket option (glibc's
+# PF_MAX is one more than its own; fixed upstream since): three runs in
+# four die of it (exit 139) while opening their sockets, before the first
+# call, and are started again; children die of it now and then, and are
+# replaced.
+phase fuzz
+# A user process's fault is logged with "general protection" in it, as a
+# kernel's is, and trinity's are no report: that trace is off meanwhile.
+ET=/proc/sys/debug/exception-trace
+trace=$(cat $ET 2>/dev/null)
+[ -z "$trace" ] || echo 0 >$ET
+insmod $M
+check fuzz.load $? "insmod $M failed"
+rm -rf /tmp/fuzz
+mkdir /tmp/fuzz
+# -qq: none of its lines per call, still its summary ("Ran N syscalls",
+# which a third -q would hide); -l off: no log files (a file per child,
+# fsync'd before every call); -a 64: the debug kernels have no 32-bit
+# system calls; -P UNIX: the sockets it opens at start, the families of
+# socket() and every address are AF_UNIX; --enable-fds=sockets: the
+# descriptors given to calls are those sockets, no files of /proc, /sys,
+# /dev, pipes or the like; -C 2: two children each, which share its
+# sockets (its default, four per CPU, would make 24 processes on the two
+# emulated CPUs, and slow down the starts the bug above makes fail).
+fuzz_opts="-q -q -l off -a 64 -P UNIX --enable-fds=sockets -C 2"
+for c in socket socketpair bind listen connect accept accept4 shutdown \
+	dup dup2 dup3 sendmsg recvmsg setsockopt getsockopt; do
+	fuzz_opts="$fuzz_opts -c $c"
+done
+# fuzz_user UID: trinity as UID, in a directory of its own (it keeps a
+# socket cache there, and its bind() calls make files), until the phase is
+# over, started again when it died; the output in /tmp/fuzz/UID.log. No
+# run is started with less than 10 s left: its SIGINT could come before
+# trinity handles it (a background job starts with SIGINT ignored).
+fuzz_user() {
+	mkdir /tmp/fuzz/"$1" && chown "$1:$1" /tmp/fuzz/"$1" && cd /tmp/fuzz/"$1" || return 1
+	while left=$((fuzz_end - $(cut -d. -f1 /proc/uptime))); [ $left -ge 10 ]; do
+		# shellcheck disable=SC2086 # the options, a word each
+		timeout -s INT -k 30 $left pctest runas "$1" "$1" - $T $fuzz_opts
+		echo "run exit $?"
+	done >>/tmp/fuzz/"$1".log 2>&1
+}
+t0=$(cut -d' ' -f1 /proc/uptime)
+fuzz_end=$((${t0%.*} + FUZZ_SECS))
+# The readers run until the fuzzers are done, whenever that is.
+pcstress readers $((FUZZ_SECS + 600)) 2 >/tmp/fuzz/readers 2>&1 &
+readers=$!
+(
+	n=0
+	while [ ! -e /tmp/fuzz/stop ]; do
+		cat /proc/peercred_detail /proc/peercred_stats >/dev/null || exit 1
+		n=$((n + 1))
+	done
+	echo "cat passes=$n"
+) >/tmp/fuzz/cats 2>&1 &
+cats=$!
+# What trinity seldom makes: connections that are accepted, and sockets
+# passed with SCM_RIGHTS, some left in flight in cycles that only the
+# unix garbage collector frees; as two more users, meanwhile.
+pctest runas 3004 3004 - pcstress storm "$FUZZ_SECS" 2 >/tmp/fuzz/storm 2>&1 &
+storm=$!
+pctest runas 3005 3005 - pcstress fdpass "$FUZZ_SECS" >/tmp/fuzz/fdpass 2>&1 &
+fdpass=$!
+fuzzers=''
+if [ -x $T ]; then
+	for u in 3001 3002 3003; do
+		fuzz_user $u &
+		fuzzers="$fuzzers $!"
+	done
+fi
+# Not wait without pids: that would wait for the readers too.
+# shellcheck disable=SC2086 # a list of pids
+[ -z "$fuzzers" ] || wait $fuzzers
+t1=$(cut -d' ' -f1 /proc/uptime)
+# The children of a run killed by -k notice it late: none outlives the
+# phase, they asked failslab to fail them (make-it-fail), which the fault
+# phase turns on.
+# shellcheck disable=SC2086 # a list of pids
+stray=$(pidof trinity) && kill -KILL $stray
+touch /tmp/fuzz/stop
+kill -TERM $readers $storm $fdpass 2>/dev/null
+wait $readers
+readers_rc=$?
+wait $storm
+storm_rc=$?
+wait $fdpass
+fdpass_rc=$?
+wait $cats
+cats_rc=$?
+[ -z "$trace" ] || echo "$trace" >$ET
+# ran LOG...: the system calls the runs of those logs made.
+ran() { cat "$@" 2>/dev/null | sed -n 's/^\[main\] Ran \([0-9]*\) syscalls.*/\1/p' | awk '{ n += $1 } END { print n + 0 }'; }
+each='' users=0 runs=0 died=0
+for u in 3001 3002 3003; do
+	log=/tmp/fuzz/$u.log
+	n=$(ran $log)
+	each="$each $u:$n"
+	[ "$n" = 0 ] || users=$((users + 1))
+	r=$(grep -c '^run exit' $log 2>/dev/null) ok=$(grep -c '^\[main\] Ran ' $log 2>/dev/null)
+	runs=$((runs + ${ok:-0})) died=$((died + ${r:-0} - ${ok:-0}))
+	# A line for each run that fuzzed, with its seed (trinity -s SEED).
+	awk -v u=$u '/^\[main\] Initial random seed/ { seed = $NF }
+		/^\[main\] Bailing/ { why = $0; sub(/.* because /, "", why) }
+		/^\[main\] Ran / { ran = $0; sub(/^\[main\] /, "", ran) }
+		/^run exit/ {
+			if (ran != "") print "FUZZ| " u ": seed " seed ": " ran " Ended: " why " Exit " $3 "."
+			seed = ran = why = ""
+		}' $log 2>/dev/null
+done
+cat /tmp/fuzz/readers /tmp/fuzz/cats /tmp/fuzz/storm /tmp/fuzz/fdpass
+figure fuzz-syscalls "$(ran /tmp/fuzz/*.log)"
+figure fuzz-seconds "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')"
+figure fuzz-users "$users"
+figure fuzz-runs "$runs"
+figure fuzz-runs-died "$died"
+figure fuzz-rows-recorded "$(counter recorded)"
+figure fuzz-rows-dropped "$(counter dropped)"
+figure fuzz-reader-passes "$(field /tmp/fuzz/readers passes)"
+# Some calls made, by any user: three runs in four dying at start, a user
+# may have had no luck at all on a slow kernel (fuzz-users says).
+if [ -x $T ]; then
+	check fuzz.ran $((users == 0)) "no system call made, by uid:$each; 3001's last lines: $(tail -n 3 /tmp/fuzz/3001.log | tr '\n' ' ')"
+else
+	fail fuzz.ran "no $T in the guest"
+fi
+check fuzz.readers $((readers_rc || cats_rc)) "$(cat /tmp/fuzz/readers /tmp/fuzz/cats)"
+check fuzz.storm $storm_rc "$(cat /tmp/fuzz/storm)"
+check fuzz.fdpass $fdpass_rc "$(cat /tmp/fuzz/fdpass)"
+sc=$(field /tmp/fuzz/storm connections) fc=$(field /tmp/fuzz/fdpass connections)
+figure fuzz-connections $((${sc:-0} + ${fc:-0}))
+figure fuzz-fds-passed "$(field /tmp/fuzz/fdpass passed)"
+# Still recording: a socketpair made now has its row.
+pctest pair &
+pair=$!
+# Its sockets' inodes, " INO INO ", once it has made them.
+inos='' i=0
+while [ "$(echo "$inos" | wc -w)" -lt 2 ] && [ $i -lt 50 ]; do
+	sleep 0.1
+	inos=" $(for f in /proc/"$pair"/fd/*; do readlink "$f"; done |
+		sed -n 's/^socket:\[\([0-9]*\)\]$/\1/p' | tr '\n' ' ')"
+	i=$((i + 1))
+done
+rows=$(awk -v inos="$inos" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+	index(inos, " " $c["cli_ino"] " ") || index(inos, " " $c["srv_ino"] " ") { n++ }
+	END { print n + 0 }' /proc/peercred)
+kill $pair
+wait $pair 2>/dev/null
+check fuzz.module-still-records $((rows == 0)) "no row in /proc/peercred for the socketpair of sockets$inos"
+# Then nothing stays live once a settle round has run the unix garbage
+# collector for whatever the fuzzers left in flight.
+pcstress storm 1 1 >/tmp/fuzz/settle 2>&1
+live=$(counter live)
+i=0
+while [ "$live" != 0 ] && [ $i -lt 10 ]; do
+	sleep 1
+	live=$(counter live)
+	i=$((i + 1))
+done
+sed 's/^/STATS| /' /proc/peercred_stats
+check fuzz.live-zero-after $(( ${live:-1} != 0 )) "live=$live after the fuzzers stopped"
+rm -rf /tmp/fuzz
+rmmod peercred
+check fuzz.unload $? "rmmod failed"
 
 # Fault injection. Recording allocates nothing (rows come from a pool made
 # at load), so what can fail is the load and a reader's buffers. failslab
