@@ -258,6 +258,8 @@ static void peercred_format_hidden(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, col.comm[1], "-");
 	/* Created under other creds: a c this reader must not learn. */
 	KUNIT_EXPECT_STREQ(test, col.drift[1], "-");
+	/* Nor when its process was made: pidfs ids count them all. */
+	KUNIT_EXPECT_STREQ(test, col.pidfs[1], "-");
 	KUNIT_EXPECT_STREQ(test, col.comm[0], current->group_leader->comm);
 
 	f.m.count = 0;
@@ -268,6 +270,7 @@ static void peercred_format_hidden(struct kunit *test)
 	KUNIT_EXPECT_NOT_NULL(test, strstr(text, "\ncli_groups:\t5\n"));
 	KUNIT_EXPECT_NOT_NULL(test, strstr(text, "\ncli_cap_eff:\t-\ncli_cap_prm:\t-\n"));
 	KUNIT_EXPECT_NOT_NULL(test, strstr(text, "\ncli_comm:\t-\ncli_drift:\t-\n"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(text, "\ncli_pidfs:\t-\n"));
 	/* The other end, not hidden, is shown whole. */
 	KUNIT_EXPECT_NULL(test, strstr(text, "\nsrv_cap_eff:\t-\n"));
 

@@ -43,11 +43,12 @@ static void peercred_label_as_getsockopt(struct kunit *test)
 
 	peercred_kunit_pair(test, SOCK_STREAM, &a, &b);
 	sk = a->sk;
-	KUNIT_EXPECT_EQ(test, peercred_label(sk, label, sizeof(label), &cut), -ENOTCONN);
+	KUNIT_EXPECT_EQ(test, -ENOTCONN,
+			peercred_label(sk, current_cred(), label, sizeof(label), &cut));
 
 	file = sock_alloc_file(a, 0, NULL);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(file));
-	n = peercred_label(sk, label, sizeof(label), &cut);
+	n = peercred_label(sk, current_cred(), label, sizeof(label), &cut);
 	expect = peercred_kunit_peersec(a, want, sizeof(want));
 	KUNIT_EXPECT_EQ(test, n, expect);
 	if (expect > 0)
@@ -56,7 +57,8 @@ static void peercred_label_as_getsockopt(struct kunit *test)
 
 	/* Closed: the file's release releases the socket; b still holds sk. */
 	__fput_sync(file);
-	KUNIT_EXPECT_EQ(test, peercred_label(sk, label, sizeof(label), &cut), -ENOTCONN);
+	KUNIT_EXPECT_EQ(test, -ENOTCONN,
+			peercred_label(sk, current_cred(), label, sizeof(label), &cut));
 	sock_release(b);
 }
 #else
@@ -68,7 +70,8 @@ static void peercred_label_as_getsockopt(struct kunit *test)
 	bool cut;
 
 	peercred_kunit_pair(test, SOCK_STREAM, &a, &b);
-	KUNIT_EXPECT_EQ(test, peercred_label(a->sk, label, sizeof(label), &cut), -EOPNOTSUPP);
+	KUNIT_EXPECT_EQ(test, -EOPNOTSUPP,
+			peercred_label(a->sk, current_cred(), label, sizeof(label), &cut));
 	sock_release(a);
 	sock_release(b);
 }

@@ -115,7 +115,7 @@ static void peercred_probe_all_or_nothing(struct kunit *test)
 			peercred_hook_register(&peercred_probe_control, peercred_probe_good,
 					       ARRAY_SIZE(peercred_probe_good)));
 	peercred_kunit_pair(test, SOCK_STREAM, &a, &b);
-	peercred_hook_unregister(&peercred_probe_control);
+	KUNIT_EXPECT_EQ(test, 0, peercred_hook_unregister(&peercred_probe_control));
 	KUNIT_EXPECT_EQ(test, atomic_read(&peercred_probe_hits), 1);
 	sock_release(a);
 	sock_release(b);
@@ -129,10 +129,14 @@ static void peercred_probe_all_or_nothing(struct kunit *test)
 	sock_release(b);
 }
 
-/* The self-test behind probes_firing: true while the probes are live. */
+/*
+ * The self-test behind probes_firing: true while the probes are live; and
+ * the watch of housekeeping.c: ftrace is alive (it could unregister them).
+ */
 static void peercred_probe_fires(struct kunit *test)
 {
 	KUNIT_EXPECT_TRUE(test, peercred_probes_fire());
+	KUNIT_EXPECT_TRUE(test, peercred_probes_alive());
 }
 
 static struct kunit_case peercred_probe_cases[] = {

@@ -9,6 +9,7 @@
 #include <linux/completion.h>
 #include <linux/delay.h>
 #include <linux/kthread.h>
+#include <net/net_namespace.h>
 #include <net/sock.h>
 
 #include "helpers.h"
@@ -128,6 +129,163 @@ static void peercred_table_dead_end(struct kunit *test)
 }
 
 /*
+ * A release no probe saw leaves a dead row, which holds both socks: the
+ * housekeeping work removes it with no reader, counted, its references
+ * dropped.
+ */
+static void peercred_table_reaps_without_reader(struct kunit *test)
+{
+	struct peercred_table t;
+	struct socket *a, *b;
+	unsigned int ra;
+
+	KUNIT_ASSERT_EQ(test, 0, peercred_table_init(&t, 16));
+	peercred_kunit_pair(test, SOCK_STREAM, &a, &b);
+	KUNIT_ASSERT_EQ(test, 0, peercred_table_record(&t, a->sk, b->sk, 0, NULL));
+	KUNIT_EXPECT_EQ(test, 0U, peercred_table_reap_some(&t, UINT_MAX));
+	KUNIT_EXPECT_EQ(test, peercred_table_live(&t), 1UL);
+
+	sock_release(b);	/* unseen: no peercred_table_release_sk() */
+	ra = refcount_read(&a->sk->sk_refcnt);
+	KUNIT_EXPECT_EQ(test, 1U, peercred_table_reap_some(&t, UINT_MAX));
+	KUNIT_EXPECT_EQ(test, peercred_table_live(&t), 0UL);
+	KUNIT_EXPECT_EQ(test, peercred_table_count(&t, PEERCRED_CNT_REAPED), 1UL);
+	KUNIT_EXPECT_FALSE(test, peercred_has_row(&t, a->sk));
+	/* The row's references went with it (b's was its last). */
+	KUNIT_EXPECT_EQ(test, refcount_read(&a->sk->sk_refcnt), ra - 1);
+	sock_release(a);
+	peercred_table_destroy(&t);
+}
+
+#define PEERCRED_VIEW_PAIRS	16
+
+/*
+ * A reader pins only the rows it may see: those of its netns in which one
+ * end's snapshot is of its euid. Another user's socks are not referenced,
+ * not even while its bucket is pinned.
+ */
+static void peercred_table_pins_view(struct kunit *test)
+{
+	struct peercred_view mine = { .net = &init_net, .own = true };
+	struct peercred_view elsewhere = { .own = false };
+	struct socket *a[PEERCRED_VIEW_PAIRS], *b[PEERCRED_VIEW_PAIRS];
+	unsigned int ref[PEERCRED_VIEW_PAIRS], i, n = 0, other = 0;
+	struct peercred_pins p = {};
+	struct peercred_table t;
+	const struct cred *old;
+	struct cred *as[2];
+
+	as[0] = peercred_kunit_cred(test, 6000, 6000, 0, NULL);
+	as[1] = peercred_kunit_cred(test, 6001, 6001, 0, NULL);
+	mine.euid = as[0]->euid;
+	elsewhere.net = kunit_kzalloc(test, sizeof(struct net), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, elsewhere.net);
+	KUNIT_ASSERT_EQ(test, 0, peercred_table_init(&t, 64));
+	for (i = 0; i < PEERCRED_VIEW_PAIRS; i++) {
+		old = override_creds(as[i & 1]);
+		peercred_kunit_pair(test, SOCK_STREAM, &a[i], &b[i]);
+		revert_creds(old);
+		KUNIT_ASSERT_EQ(test, 0, peercred_table_record(&t, a[i]->sk, b[i]->sk,
+							       PEERCRED_ORIGIN_SOCKETPAIR, NULL));
+		ref[i] = refcount_read(&a[i]->sk->sk_refcnt);
+	}
+	for (i = 0; i < peercred_table_buckets(&t); i++) {
+		unsigned int j, k;
+
+		KUNIT_ASSERT_EQ(test, 0, peercred_pins_fill(&t, i, &mine, &p));
+		n += p.n;
+		for (j = 0; j < PEERCRED_VIEW_PAIRS; j += 2)
+			for (k = 0; k < p.n; k++)
+				other += p.pin[k].sk[PEERCRED_CLI] == a[j + 1]->sk;
+		/* While pinned: only this user's socks have a reference more. */
+		for (j = 1; j < PEERCRED_VIEW_PAIRS; j += 2)
+			other += refcount_read(&a[j]->sk->sk_refcnt) != ref[j];
+		KUNIT_EXPECT_EQ(test, 0U,
+				peercred_table_pin_bucket(&t, i, &elsewhere, NULL, 0));
+	}
+	peercred_pins_free(&p);
+	KUNIT_EXPECT_EQ(test, n, PEERCRED_VIEW_PAIRS / 2U);
+	KUNIT_EXPECT_EQ(test, other, 0U);
+	for (i = 0; i < PEERCRED_VIEW_PAIRS; i++) {
+		KUNIT_EXPECT_EQ(test, refcount_read(&a[i]->sk->sk_refcnt), ref[i]);
+		peercred_table_release_sk(&t, a[i]->sk);
+		sock_release(a[i]);
+		sock_release(b[i]);
+	}
+	peercred_table_destroy(&t);
+	put_cred(as[0]);
+	put_cred(as[1]);
+}
+
+#define PEERCRED_REHOLD_PAIRS	96
+
+/*
+ * Between two read() calls a reader holds nothing: its pins let go of
+ * their socks, and take them again for the rows still there; a row that
+ * went meanwhile is skipped, not shown from a freed sock.
+ */
+static void peercred_table_pins_between_reads(struct kunit *test)
+{
+	unsigned int i, j, bucket = 0, busiest = 0, n;
+	struct peercred_pins p = {};
+	struct peercred_table t;
+	struct socket **a, **b;
+	struct sock *gone;
+
+	a = kunit_kcalloc(test, PEERCRED_REHOLD_PAIRS, sizeof(*a), GFP_KERNEL);
+	b = kunit_kcalloc(test, PEERCRED_REHOLD_PAIRS, sizeof(*b), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_ASSERT_EQ(test, 0, peercred_table_init(&t, 2 * PEERCRED_REHOLD_PAIRS));
+	for (i = 0; i < PEERCRED_REHOLD_PAIRS; i++) {
+		peercred_kunit_pair(test, SOCK_STREAM, &a[i], &b[i]);
+		KUNIT_ASSERT_EQ(test, 0, peercred_table_record(&t, a[i]->sk, b[i]->sk,
+							       PEERCRED_ORIGIN_SOCKETPAIR, NULL));
+	}
+	for (i = 0; i < peercred_table_buckets(&t); i++) {
+		n = peercred_table_pin_bucket(&t, i, NULL, NULL, 0);
+		if (n > busiest) {
+			busiest = n;
+			bucket = i;
+		}
+	}
+	KUNIT_ASSERT_GE(test, busiest, 2U);
+	KUNIT_ASSERT_EQ(test, 0, peercred_pins_fill(&t, bucket, NULL, &p));
+	KUNIT_ASSERT_EQ(test, p.n, busiest);
+	/* The end of a read(): nothing held; the first row's pair closes. */
+	peercred_pins_unhold(&p);
+	gone = p.pin[0].sk[PEERCRED_CLI];
+	for (i = 0; i < PEERCRED_REHOLD_PAIRS && a[i]->sk != gone; i++)
+		;
+	KUNIT_ASSERT_LT(test, i, PEERCRED_REHOLD_PAIRS);
+	for (j = 0; j < busiest; j++)
+		KUNIT_EXPECT_FALSE(test, p.pin[j].held);
+	peercred_table_release_sk(&t, a[i]->sk);
+	sock_release(a[i]);
+	sock_release(b[i]);
+	a[i] = NULL;
+
+	/* The next read() resumes at the first row. */
+	peercred_pins_rehold(&t, bucket, NULL, &p, 0);
+	KUNIT_EXPECT_NULL(test, p.pin[0].sk[PEERCRED_SRV]);
+	KUNIT_EXPECT_FALSE(test, p.pin[0].held);
+	for (j = 1; j < busiest; j++) {
+		KUNIT_EXPECT_TRUE(test, p.pin[j].held);
+		KUNIT_EXPECT_FALSE(test, peercred_pin_is_dead(&p.pin[j]));
+	}
+	peercred_pins_free(&p);
+	for (i = 0; i < PEERCRED_REHOLD_PAIRS; i++) {
+		if (!a[i])
+			continue;
+		peercred_table_release_sk(&t, a[i]->sk);
+		sock_release(a[i]);
+		sock_release(b[i]);
+	}
+	KUNIT_EXPECT_EQ(test, peercred_table_live(&t), 0UL);
+	peercred_table_destroy(&t);
+}
+
+/*
  * References are taken and dropped in pairs, including the put a release
  * must not do itself: a sock that is not the releasing sock's unix_peer()
  * may be down to the row's reference, so its put waits for process context.
@@ -224,7 +382,7 @@ static void peercred_table_chains(struct kunit *test)
 							       PEERCRED_ORIGIN_SOCKETPAIR, NULL));
 	}
 	for (i = 0; i < peercred_table_buckets(&t); i++)
-		longest = max(longest, peercred_table_pin_bucket(&t, i, NULL, 0));
+		longest = max(longest, peercred_table_pin_bucket(&t, i, NULL, NULL, 0));
 	KUNIT_ASSERT_GE(test, longest, 3U);
 	for (pass = 0; pass < 3; pass++) {
 		for (i = pass; i < n; i += 3)
@@ -302,7 +460,7 @@ static int peercred_stress_reader(struct peercred_table *t,
 		for (n = 0; n < nw; n++)
 			left += !completion_done(&w[n].done);
 		for (i = 0; i < peercred_table_buckets(t); i++) {
-			if (peercred_pins_fill(t, i, &p))
+			if (peercred_pins_fill(t, i, NULL, &p))
 				break;
 			for (j = 0; j < p.n; j++) {
 				if (peercred_conn_get(&c, &p.pin[j]))
@@ -350,6 +508,9 @@ static struct kunit_case peercred_table_cases[] = {
 	KUNIT_CASE(peercred_table_either_end),
 	KUNIT_CASE(peercred_table_capacity),
 	KUNIT_CASE(peercred_table_dead_end),
+	KUNIT_CASE(peercred_table_reaps_without_reader),
+	KUNIT_CASE(peercred_table_pins_view),
+	KUNIT_CASE(peercred_table_pins_between_reads),
 	KUNIT_CASE(peercred_table_refs_balance),
 	KUNIT_CASE(peercred_table_rows_apart),
 	KUNIT_CASE(peercred_table_chains),

@@ -3,8 +3,9 @@
  * The load-time walk of the kernel's AF_UNIX tables: connections made before
  * it are found with what their socks hold, listeners and datagram socks are
  * not rows, a connection a probe recorded (in either orientation) or the
- * walk already found does not get a second row, and a row whose release
- * went unreported is reaped.
+ * walk already found does not get a second row, a row whose release went
+ * unreported is reaped, a pair met half made is recorded, and a sock whose
+ * release began before the walk met it is not.
  */
 
 #include <kunit/test.h>
@@ -183,13 +184,22 @@ static void peercred_walk_reaps_released(struct kunit *test)
 
 /*
  * A pair met half made (one end points at the other, which does not point
- * back and holds no creds yet, as in the middle of socketpair()) is not a
- * connection: the walk leaves it to the probes rather than store missing
- * creds in a row.
+ * back and holds no creds yet, as in the middle of socketpair(), whose
+ * probe may have run before the probes recorded) is recorded, charged to
+ * nobody, and shown once made: until then a reader gets -EAGAIN.
  */
-static void peercred_walk_skips_half_made(struct kunit *test)
+static bool peercred_row_has_both(const struct peercred_pin *pin,
+				  struct sock *x, struct sock *y)
 {
+	return (pin->sk[PEERCRED_SRV] == x && pin->sk[PEERCRED_CLI] == y) ||
+	       (pin->sk[PEERCRED_SRV] == y && pin->sk[PEERCRED_CLI] == x);
+}
+
+static void peercred_walk_records_half_made(struct kunit *test)
+{
+	struct peercred_conn conn;
 	struct peercred_table t;
+	struct peercred_pin pin;
 	struct socket *a, *b;
 
 	KUNIT_ASSERT_EQ(test, 0, sock_create_kern(&init_net, AF_UNIX, SOCK_STREAM, 0, &a));
@@ -202,7 +212,13 @@ static void peercred_walk_skips_half_made(struct kunit *test)
 
 	peercred_walk_table(test, &t);
 	peercred_walk(&t);
-	KUNIT_EXPECT_FALSE(test, peercred_walk_row(&t, a->sk));
+	/* Found from the end that points at the other (b does not, yet). */
+	KUNIT_ASSERT_TRUE(test, peercred_table_lookup(&t, a->sk, &pin));
+	KUNIT_EXPECT_TRUE(test, peercred_row_has_both(&pin, a->sk, b->sk));
+	KUNIT_EXPECT_EQ(test, pin.origin, PEERCRED_ORIGIN_PREEXISTING);
+	KUNIT_EXPECT_EQ(test, -EAGAIN, peercred_conn_get(&conn, &pin));
+	peercred_pin_put(&pin);
+	peercred_table_release_sk(&t, a->sk);
 	KUNIT_EXPECT_FALSE(test, peercred_walk_row(&t, b->sk));
 	peercred_table_destroy(&t);
 
@@ -214,12 +230,50 @@ static void peercred_walk_skips_half_made(struct kunit *test)
 	sock_release(b);
 }
 
+/*
+ * The release probe of a sock runs at unix_release_sock()'s entry, and
+ * the sock stays hashed and connected until that function goes on: a walk
+ * in between meets it as a live connection. On a preemptible kernel the
+ * releaser can be preempted right there for the whole walk. The walk must
+ * not record it (no probe would remove that row): the release, seen before
+ * the walk was over, left a tombstone, which goes when the walk ends, with
+ * its references.
+ */
+static void peercred_walk_release_before_record(struct kunit *test)
+{
+	struct peercred_kconn c;
+	struct peercred_table t;
+	unsigned int rs, rc;
+
+	peercred_kunit_connect(test, &c, "peercred-kunit-walk-t", NULL, true);
+	peercred_walk_table(test, &t);
+	rs = refcount_read(&c.srv_sk->sk_refcnt);
+	rc = refcount_read(&c.client->sk->sk_refcnt);
+
+	/* Load: probes registered, walk not over. The server's end closes. */
+	peercred_table_walk_begin(&t);
+	peercred_table_release_sk(&t, c.srv_sk);
+	/* ...and its releaser is preempted: the walk meets it still hashed. */
+	KUNIT_ASSERT_FALSE(test, sk_unhashed(c.srv_sk));
+	peercred_walk(&t);
+	KUNIT_EXPECT_FALSE(test, peercred_walk_row(&t, c.srv_sk));
+	KUNIT_EXPECT_FALSE(test, peercred_walk_row(&t, c.client->sk));
+	/* And the tombstone is gone, with its references. */
+	KUNIT_EXPECT_EQ(test, t.tombs, 0U);
+	KUNIT_EXPECT_EQ(test, refcount_read(&c.srv_sk->sk_refcnt), rs);
+	KUNIT_EXPECT_EQ(test, refcount_read(&c.client->sk->sk_refcnt), rc);
+
+	peercred_table_destroy(&t);
+	peercred_kunit_close(&c);
+}
+
 static struct kunit_case peercred_walk_cases[] = {
 	KUNIT_CASE(peercred_walk_finds_connections),
 	KUNIT_CASE(peercred_walk_after_probe),
 	KUNIT_CASE(peercred_walk_then_probe),
 	KUNIT_CASE(peercred_walk_reaps_released),
-	KUNIT_CASE(peercred_walk_skips_half_made),
+	KUNIT_CASE(peercred_walk_records_half_made),
+	KUNIT_CASE(peercred_walk_release_before_record),
 	{}
 };
 

@@ -40,6 +40,7 @@ static const char * const peercred_origin_names[] = {
 	[PEERCRED_ORIGIN_CONNECT] = "connect",
 	[PEERCRED_ORIGIN_SOCKETPAIR] = "socketpair",
 	[PEERCRED_ORIGIN_PREEXISTING] = "preexisting",
+	[PEERCRED_ORIGIN_TOMBSTONE] = "tombstone",	/* never shown */
 };
 
 /*
@@ -187,12 +188,13 @@ static const char *peercred_flags(const struct peercred_conn *row)
 
 /*
  * An end's label is what SO_PEERSEC returns on the opposite sock, the one
- * holding this end's snapshot. Not shown for an end the reader may not
- * see, nor when the admin turned labels off.
+ * holding this end's snapshot, to the reader. Asked only where the reader
+ * may ask it (proc.c: peercred_seq_ask_label()), and not when the admin
+ * turned labels off.
  */
 static bool peercred_side_labelled(const struct peercred_conn *row, int i)
 {
-	return !row->side[i].hidden && READ_ONCE(peercred_labels);
+	return row->side[i].ask_label && row->reader && READ_ONCE(peercred_labels);
 }
 
 static int peercred_side_label(const struct peercred_conn *row, int i,
@@ -201,7 +203,18 @@ static int peercred_side_label(const struct peercred_conn *row, int i,
 	*cut = false;
 	if (!peercred_side_labelled(row, i))
 		return 0;
-	return peercred_label(row->side[!i].sk, buf, size, cut);
+	return peercred_label(row->side[!i].sk, row->reader, buf, size, cut);
+}
+
+/*
+ * An end's pidfs id, 0 where not shown: pidfs ids grow with every process
+ * the machine makes, so another user's would tell a reader when processes
+ * it may not see were made; shown only where the process is the reader's
+ * to see.
+ */
+static u64 peercred_side_pidfs(const struct peercred_conn *row, int i)
+{
+	return row->side[i].hidden ? 0 : peercred_pidfs_ino(row->side[i].pid);
 }
 
 /* The table holds this much of a label; the detail block holds it all. */
@@ -212,7 +225,7 @@ static int peercred_side_label(const struct peercred_conn *row, int i,
 static void peercred_format_identity(struct peercred_line *l,
 				     const struct peercred_conn *row, int i)
 {
-	u64 ino = peercred_pidfs_ino(row->side[i].pid);
+	u64 ino = peercred_side_pidfs(row, i);
 	char label[PEERCRED_LABEL_ROW] __uninitialized;
 	bool cut;
 	int len;
@@ -322,7 +335,7 @@ static void peercred_format_detail_identity(struct seq_file *m, const char *who,
 					    const struct peercred_conn *row,
 					    int i)
 {
-	u64 ino = peercred_pidfs_ino(row->side[i].pid);
+	u64 ino = peercred_side_pidfs(row, i);
 	char *label = NULL;
 	bool cut = false;
 	int len = 0;

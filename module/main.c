@@ -4,10 +4,12 @@
  * (SO_PEERCRED) each end holds.
  *
  * Setup order is table, probes, the walk of connections made before we
- * came (after the probes, so that none made meanwhile is missed), then
- * /proc, so that no reader ever sees a table still being filled. Teardown
- * is the exact reverse: readers go first, then the writers, then the table;
- * a failed load unwinds the same way and leaves nothing registered.
+ * came (after the probes, so that none made meanwhile is missed), the
+ * housekeeping work, then /proc, so that no reader ever sees a table still
+ * being filled. Teardown is the exact reverse: readers go first, then the
+ * work and the writers, then the table; a failed load unwinds the same way
+ * and leaves nothing registered. Probes that ftrace can no longer
+ * unregister are never freed (peercred_probes_unregister() waits).
  */
 
 #include <linux/init.h>
@@ -44,13 +46,16 @@ static int __init peercred_init(void)
 		return err;
 	}
 	peercred_shares_set(&peercred_table.shares, peercred_max_rows, user_rows);
+	/* From the first probe on, until the walk is over. */
+	peercred_table_walk_begin(&peercred_table);
 	err = peercred_probes_register(&peercred_table);
 	if (err)
 		goto err_table;
 	peercred_walk(&peercred_table);
+	peercred_housekeeping_start(&peercred_table);
 	err = peercred_proc_init(&peercred_table);
 	if (err)
-		goto err_probes;
+		goto err_housekeeping;
 
 	if (!PEERCRED_HAVE_PROBES)
 		pr_info("no ftrace with arguments: a test build, nothing feeds the table\n");
@@ -60,7 +65,8 @@ static int __init peercred_init(void)
 		peercred_max_rows, user_rows);
 	return 0;
 
-err_probes:
+err_housekeeping:
+	peercred_housekeeping_stop();
 	peercred_probes_unregister();
 err_table:
 	peercred_table_destroy(&peercred_table);
@@ -70,6 +76,7 @@ err_table:
 static void __exit peercred_exit(void)
 {
 	peercred_proc_exit();
+	peercred_housekeeping_stop();
 	peercred_probes_unregister();
 	peercred_table_destroy(&peercred_table);
 }

@@ -48,8 +48,9 @@ const char *peercred_drift_of(char *buf, const struct peercred_side *side,
 const char *peercred_drift(char *buf, const struct peercred_side *side,
 			   struct pid_namespace *pns);
 
-/* label.c: what SO_PEERSEC on @sk returns; process context */
-int peercred_label(struct sock *sk, char *buf, int size, bool *cut);
+/* label.c: what SO_PEERSEC on @sk returns to @as; process context */
+int peercred_label(struct sock *sk, const struct cred *as, char *buf, int size,
+		   bool *cut);
 
 /* walk.c; peercred_walk_reap() is called with net_rwsem held for read */
 void peercred_walk(struct peercred_table *t);
@@ -69,6 +70,7 @@ int peercred_probes_register(struct peercred_table *t);
 void peercred_probes_unregister(void);
 void peercred_probes_show(struct seq_file *m);
 bool peercred_probes_fire(void);
+bool peercred_probes_alive(void);
 #else
 /* UML and other test kernels without ftrace: KUnit alone feeds the table. */
 static inline int peercred_probes_register(struct peercred_table *t)
@@ -77,11 +79,21 @@ static inline int peercred_probes_register(struct peercred_table *t)
 }
 
 static inline void peercred_probes_unregister(void) {}
+
 static inline void peercred_probes_show(struct seq_file *m) {}
 static inline bool peercred_probes_fire(void)
 {
 	return false;
 }
+
+static inline bool peercred_probes_alive(void)
+{
+	return true;
+}
 #endif
+
+/* housekeeping.c: what runs without a reader */
+void peercred_housekeeping_start(struct peercred_table *t);
+void peercred_housekeeping_stop(void);
 
 #endif /* PEERCRED_H */

@@ -38,12 +38,6 @@
 
 static struct peercred_table *peercred_probe_table;
 
-/*
- * Set once every probe is armed: a connection recorded after it has its
- * release probed, so no row is recorded that nothing would remove.
- */
-static bool peercred_probe_recording;
-
 /* The socketpair of peercred_probes_fire(), and whether its probe saw it. */
 static struct socket *peercred_canary;
 static bool peercred_canary_seen;
@@ -75,10 +69,15 @@ static __always_inline void peercred_probe_record(struct sock *cli,
 	};
 	struct peercred_table *t = peercred_probe_table;
 
-	/* The walk runs after every probe is armed: walked means recording. */
+	/*
+	 * Whenever this runs, the release's ops is armed (it is registered
+	 * first): no row is recorded that nothing would remove. So it records
+	 * even while the recording ops is being armed, before the walk: a
+	 * socketpair() that entered then is seen here, whatever the walk sees.
+	 */
 	if (likely(peercred_table_walked(t)))
 		__peercred_table_record_new(t, cli, srv, origin, &who);
-	else if (READ_ONCE(peercred_probe_recording))
+	else
 		peercred_probe_record_early(t, cli, srv, origin);
 }
 
@@ -324,11 +323,39 @@ err_filter:
 }
 EXPORT_SYMBOL_IF_KUNIT(peercred_hook_register);
 
-/* Waits for running callbacks: none runs after this. */
-void peercred_hook_unregister(struct ftrace_ops *ops)
+/*
+ * Waits for running callbacks: none runs after this returns 0. It fails
+ * once ftrace is dead (ftrace_kill(), after an ftrace bug), and then the
+ * trampolines still call the callback: the caller must never free it.
+ */
+int peercred_hook_unregister(struct ftrace_ops *ops)
 {
-	unregister_ftrace_function(ops);
+	int err = unregister_ftrace_function(ops);
+
+	if (err)
+		return err;
 	ftrace_free_filter(ops);
+	return 0;
+}
+
+/*
+ * @ops unregistered, whatever it takes: while ftrace cannot (it is dead),
+ * its trampolines still call this module's code, which must then never be
+ * freed. So try again every minute, forever in practice, without counting
+ * as a hung task: the rmmod, or the failed insmod, does not return.
+ * housekeeping.c's watch makes rmmod refuse long before this, unless
+ * ftrace died in the last second.
+ */
+static void peercred_hook_unregister_wait(struct ftrace_ops *ops)
+{
+	int err = peercred_hook_unregister(ops);
+
+	if (!err)
+		return;
+	pr_emerg("cannot unregister the probes (%d): ftrace still calls them; this will not return, reboot to unload\n",
+		 err);
+	while (peercred_hook_unregister(ops))
+		schedule_timeout_idle(60 * HZ);
 }
 EXPORT_SYMBOL_IF_KUNIT(peercred_hook_unregister);
 
@@ -353,19 +380,42 @@ int peercred_probes_register(struct peercred_table *t)
 				     PEERCRED_PROBE_RELEASE);
 	if (err)
 		goto err_release;
-	WRITE_ONCE(peercred_probe_recording, true);
 	return 0;
 
 err_release:
-	peercred_hook_unregister(&peercred_release_ops);
+	peercred_hook_unregister_wait(&peercred_release_ops);
 	return err;
 }
 
+/* Recording first, as they came; returns once neither is called. */
 void peercred_probes_unregister(void)
 {
-	peercred_hook_unregister(&peercred_record_ops);
-	peercred_hook_unregister(&peercred_release_ops);
+	peercred_hook_unregister_wait(&peercred_record_ops);
+	peercred_hook_unregister_wait(&peercred_release_ops);
 }
+
+/*
+ * Whether ftrace could still unregister the probes. After ftrace_kill()
+ * it cannot, and its trampolines go on calling them: the module must then
+ * stay (housekeeping.c pins it). ftrace_is_dead() is not exported; setting
+ * a filter on an ops of our own that is never registered asks ftrace the
+ * same (-ENODEV once dead) and patches no text.
+ */
+bool peercred_probes_alive(void)
+{
+	static struct ftrace_ops peercred_alive_ops;
+	int err;
+
+	/*
+	 * A new ops each time: ftrace_free_filter() frees its hashes and
+	 * leaves their pointers, for an ops that is never used again.
+	 */
+	memset(&peercred_alive_ops, 0, sizeof(peercred_alive_ops));
+	err = ftrace_set_filter_ip(&peercred_alive_ops, peercred_socketpair_fn, 0, 1);
+	ftrace_free_filter(&peercred_alive_ops);
+	return err != -ENODEV;
+}
+EXPORT_SYMBOL_IF_KUNIT(peercred_probes_alive);
 
 void peercred_probes_show(struct seq_file *m)
 {

@@ -6,6 +6,6 @@
 
 int peercred_hook_register(struct ftrace_ops *ops,
 			   const char *const *symbols, int n);
-void peercred_hook_unregister(struct ftrace_ops *ops);
+int peercred_hook_unregister(struct ftrace_ops *ops);
 
 #endif /* PEERCRED_PROBE_H */

@@ -3,15 +3,17 @@
  * /proc/peercred (one line per connection), /proc/peercred_detail (one block
  * per connection) and /proc/peercred_stats (counters).
  *
- * A reader goes bucket by bucket: it pins every row of one bucket at once
- * (their socks, referenced, under the bucket's bit lock for the length of
- * one chain), then shows them from process context, where taking each
- * sock's sk_peer_lock is allowed on every kernel. No lock and no RCU read
- * section is held across show() or between read() calls, so a reader
- * cannot stall anyone, however large the table. The seq_file position is
- * (bucket, index among the pinned rows): a read() that resumes after a
- * full buffer continues from the same pinned set, so no row that was
- * there when its bucket was pinned is skipped or shown twice.
+ * A reader goes bucket by bucket: it pins the rows of one bucket that it
+ * may see (their socks, referenced, under the bucket's bit lock for the
+ * length of one chain), then shows them from process context, where taking
+ * each sock's sk_peer_lock is allowed on every kernel. No lock, no RCU read
+ * section and no reference is held between read() calls (pins.c), so a
+ * reader cannot stall anyone, nor keep anyone's sockets alive, however
+ * large the table and however long it keeps the file open. The seq_file
+ * position is (bucket, index among the pinned rows): a read() that resumes
+ * after a full buffer continues from the same rows, held again, so no row
+ * that was there when its bucket was pinned, and still is, is skipped or
+ * shown twice.
  */
 
 #include <linux/capability.h>
@@ -44,9 +46,9 @@ static struct peercred_table *peercred_seq_table(struct seq_file *m)
 }
 
 /*
- * Who may see which rows, and in which ids, is decided when the file is
- * opened, from the opener (as for any /proc file, not from whoever happens
- * to read() a passed fd later):
+ * Who may see which rows, and in which ids, is decided by the credentials
+ * that opened the file (file->f_cred), throughout, as for any /proc file:
+ * not by whoever happens to read() a passed fd later.
  *  - CAP_SYS_ADMIN in the initial user namespace: every row of every netns;
  *  - CAP_SYS_ADMIN over its own netns (a container's root): every row of
  *    that netns;
@@ -61,12 +63,15 @@ struct peercred_seq_state {
 	bool ptrace_all;
 	enum proc_hidepid hide_pid;	/* of the proc mount opened through */
 	kgid_t pid_gid;
-	kuid_t euid;
+	const struct cred *cred;	/* the opener's */
+	struct pid *opener;		/* its thread group */
 	struct net *net;
 	struct pid_namespace *pns;
+	struct peercred_view view;	/* the rows it may see, unless all */
 	struct peercred_pins pins;	/* the rows of one bucket */
 	unsigned long bucket;		/* which, while pinned is true */
 	bool pinned;
+	bool stale;			/* pins held nothing since the last read() */
 };
 
 static int peercred_seq_open(struct file *file,
@@ -91,6 +96,8 @@ static int peercred_seq_open(struct file *file,
 		return -ENOMEM;
 	}
 	m->size = PEERCRED_SEQ_BUF;
+	st->cred = get_cred(file->f_cred);
+	st->opener = get_pid(task_tgid(current));
 	st->net = get_net(current->nsproxy->net_ns);
 	st->pns = get_pid_ns(task_active_pid_ns(current));
 	st->all = file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN);
@@ -98,8 +105,17 @@ static int peercred_seq_open(struct file *file,
 	st->ptrace_all = file_ns_capable(file, &init_user_ns, CAP_SYS_PTRACE);
 	st->hide_pid = proc_sb_info(file_inode(file)->i_sb)->hide_pid;
 	st->pid_gid = proc_sb_info(file_inode(file)->i_sb)->pid_gid;
-	st->euid = file->f_cred->euid;
+	st->view.net = st->net;
+	st->view.own = !st->net_admin;
+	st->view.euid = st->cred->euid;
 	return 0;
+}
+
+/* The rows this reader may see, as pins.c asks: NULL for all of them. */
+static const struct peercred_view *
+peercred_seq_view(const struct peercred_seq_state *st)
+{
+	return st->all ? NULL : &st->view;
 }
 
 static int peercred_seq_release(struct inode *inode, struct file *file)
@@ -110,6 +126,8 @@ static int peercred_seq_release(struct inode *inode, struct file *file)
 	peercred_pins_free(&st->pins);
 	put_pid_ns(st->pns);
 	put_net(st->net);
+	put_pid(st->opener);
+	put_cred(st->cred);
 	return seq_release_private(inode, file);
 }
 
@@ -124,12 +142,20 @@ static void *peercred_seq_find(struct seq_file *m, unsigned long bucket,
 	for (; bucket < peercred_table_buckets(t); bucket++, index = 0) {
 		if (!st->pinned || st->bucket != bucket) {
 			st->pinned = false;
-			err = peercred_pins_fill(t, bucket, &st->pins);
+			err = peercred_pins_fill(t, bucket, peercred_seq_view(st),
+						 &st->pins);
 			if (err)
 				return ERR_PTR(err);
 			st->bucket = bucket;
 			st->pinned = true;
+		} else if (st->stale) {
+			peercred_pins_rehold(t, bucket, peercred_seq_view(st),
+					     &st->pins, index);
 		}
+		st->stale = false;
+		/* Rows that went between two read() calls. */
+		while (index < st->pins.n && !st->pins.pin[index].sk[PEERCRED_SRV])
+			index++;
 		if (index < st->pins.n) {
 			*pos = PEERCRED_POS(bucket, index + 1);
 			return &st->pins.pin[index];
@@ -167,41 +193,28 @@ static void *peercred_seq_next(struct seq_file *m, void *v, loff_t *pos)
 				 PEERCRED_POS_INDEX(*pos), pos);
 }
 
+/* Every read() ends here: its pins let go of their socks. */
 static void peercred_seq_stop(struct seq_file *m, void *v)
 {
+	struct peercred_seq_state *st = m->private;
+
+	peercred_pins_unhold(&st->pins);
+	st->stale = true;
 }
 
 /*
- * Decided on the pinned socks before any snapshot is taken: a reader who
- * may see few rows of a large table costs the others little.
- */
-static bool peercred_seq_visible(const struct peercred_seq_state *st,
-				 const struct peercred_pin *pin)
-{
-	if (st->all)
-		return true;
-	if (!net_eq(sock_net(pin->sk[PEERCRED_SRV]), st->net))
-		return false;
-	if (st->net_admin)
-		return true;
-	/* Each end's identity is held by the other's sock: either will do. */
-	return peercred_snapshot_euid_is(pin->sk[PEERCRED_SRV], st->euid) ||
-	       peercred_snapshot_euid_is(pin->sk[PEERCRED_CLI], st->euid);
-}
-
-/*
- * What ptrace_may_access(PTRACE_MODE_READ_FSCREDS) would say, which
- * modules cannot call: the reader's fs ids are all of the task's ids, and
- * the task is dumpable. It errs on the side of hiding (no LSM, no
- * CAP_SYS_PTRACE short of the initial namespace's).
+ * What ptrace_may_access(PTRACE_MODE_READ_FSCREDS) would say for the
+ * opener, which modules cannot call: the opener's fs ids are all of the
+ * task's ids, and the task is dumpable. It errs on the side of hiding (no
+ * LSM, no CAP_SYS_PTRACE short of the initial namespace's).
  */
 static bool peercred_seq_may_read(const struct peercred_seq_state *st,
 				  struct task_struct *task)
 {
-	const struct cred *me = current_cred(), *tcred;
+	const struct cred *me = st->cred, *tcred;
 	bool ok;
 
-	if (st->ptrace_all || same_thread_group(task, current))
+	if (st->ptrace_all || task_tgid(task) == st->opener)
 		return true;
 	rcu_read_lock();
 	tcred = __task_cred(task);
@@ -212,12 +225,26 @@ static bool peercred_seq_may_read(const struct peercred_seq_state *st,
 	return ok && peercred_task_dumpable(task);
 }
 
+/* in_group_p() for the opener: its fsgid or one of its groups. */
+static bool peercred_seq_in_group(const struct peercred_seq_state *st, kgid_t gid)
+{
+	const struct group_info *gi = st->cred->group_info;
+	int i;
+
+	if (gid_eq(st->cred->fsgid, gid))
+		return true;
+	for (i = 0; i < gi->ngroups; i++)
+		if (gid_eq(gi->gid[i], gid))
+			return true;
+	return false;
+}
+
 /*
  * Whether the reader may learn more of @side's process than SO_PEERCRED
- * tells (its name, caps, real/saved/fs ids, drift): as much as
- * /proc/PID/status would show it, through the proc mount the file was
- * opened from. So its pid must be in the reader's pid namespace, and that
- * mount's hidepid= must let the reader see it (as proc's own
+ * tells (its name, caps, real/saved/fs ids, drift, pidfs id): as much as
+ * /proc/PID/status would show the opener, through the proc mount the file
+ * was opened from. So its pid must be in the reader's pid namespace, and
+ * that mount's hidepid= must let the opener see it (as proc's own
  * has_pid_permissions() decides). Admins see it all.
  */
 static bool peercred_seq_sees(const struct peercred_seq_state *st,
@@ -232,7 +259,8 @@ static bool peercred_seq_sees(const struct peercred_seq_state *st,
 		return false;
 	if (st->hide_pid == HIDEPID_OFF)
 		return true;
-	if (st->hide_pid != HIDEPID_NOT_PTRACEABLE && in_group_p(st->pid_gid))
+	if (st->hide_pid != HIDEPID_NOT_PTRACEABLE &&
+	    peercred_seq_in_group(st, st->pid_gid))
 		return true;
 	task = get_pid_task(side->pid, PIDTYPE_TGID);
 	if (!task)
@@ -240,6 +268,24 @@ static bool peercred_seq_sees(const struct peercred_seq_state *st,
 	sees = peercred_seq_may_read(st, task);
 	put_task_struct(task);
 	return sees;
+}
+
+/*
+ * Whether the reader may ask the LSM for end @i's label, which is
+ * SO_PEERSEC on the other end's sock: admins, for every end they see;
+ * anyone else only on its own end of the row, the one whose snapshot is
+ * of its euid (as rows are its own), so only what getsockopt(SO_PEERSEC)
+ * on its own socket would tell it. So a reader never makes an LSM judge,
+ * and audit, its access to another user's socket.
+ */
+static bool peercred_seq_ask_label(const struct peercred_seq_state *st,
+				   const struct peercred_conn *c, int i)
+{
+	if (c->side[i].hidden)
+		return false;
+	if (st->all || st->net_admin)
+		return true;
+	return uid_eq(c->side[!i].cred->euid, st->cred->euid);
 }
 
 /*
@@ -255,15 +301,19 @@ static int peercred_seq_format(struct seq_file *m, struct peercred_pin *pin,
 {
 	struct peercred_seq_state *st = m->private;
 	struct peercred_conn c;
+	int i;
 
 	if (peercred_pin_is_dead(pin)) {
 		peercred_table_remove_pinned(peercred_seq_table(m), pin);
 		return 0;
 	}
-	if (!peercred_seq_visible(st, pin) || peercred_conn_get(&c, pin))
+	if (peercred_conn_get(&c, pin))
 		return 0;
-	c.side[PEERCRED_SRV].hidden = !peercred_seq_sees(st, &c.side[PEERCRED_SRV]);
-	c.side[PEERCRED_CLI].hidden = !peercred_seq_sees(st, &c.side[PEERCRED_CLI]);
+	c.reader = st->cred;
+	for (i = 0; i < PEERCRED_SIDES; i++)
+		c.side[i].hidden = !peercred_seq_sees(st, &c.side[i]);
+	for (i = 0; i < PEERCRED_SIDES; i++)
+		c.side[i].ask_label = peercred_seq_ask_label(st, &c, i);
 	format(m, &c, seq_user_ns(m), st->pns);
 	return 0;
 }
@@ -335,8 +385,9 @@ static int peercred_stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "recorded %lu\nremoved %lu\ndropped %lu\n",
 		   peercred_table_count(t, PEERCRED_CNT_RECORDED),
 		   peercred_table_count(t, PEERCRED_CNT_REMOVED), full + share);
-	seq_printf(m, "dropped_full %lu\ndropped_share %lu\ndeferred_puts %lu\nrow_bytes %zu\nmemory_bytes %zu\n",
+	seq_printf(m, "dropped_full %lu\ndropped_share %lu\ndeferred_puts %lu\nreaped %lu\nrow_bytes %zu\nmemory_bytes %zu\n",
 		   full, share, peercred_table_count(t, PEERCRED_CNT_DEFERRED_PUTS),
+		   peercred_table_count(t, PEERCRED_CNT_REAPED),
 		   sizeof(struct peercred_row), peercred_table_memory(t));
 	/* What this kernel lets the table show (README: "Identity"). */
 	seq_printf(m, "pidfs_ids %d\nlsm_labels %d\n", PEERCRED_SHOWS_PIDFS,

@@ -17,40 +17,15 @@
  * (table.c's peercred_row_retire()).
  */
 
-#include <linux/bitops.h>
 #include <linux/jiffies.h>
 #include <linux/percpu.h>
 #include <linux/preempt.h>
 #include <net/af_unix.h>
 #include <net/sock.h>
 
+#include "bitlock.h"
 #include "share.h"
 #include "table.h"
-
-/*
- * The pool's and the buckets' locks: bit spinlocks (bit 0 of the word),
- * taken with preemption off already (the probes run under ftrace's
- * recursion lock; process-context callers disable it around the calls
- * into this file), so without bit_spin_lock()'s own preempt_disable() and
- * preempt_enable(): counted per function, 12 instructions a connection.
- * They spin with preemption off on PREEMPT_RT too, as raw spinlocks do.
- * The unlock need not be atomic: nobody else writes the word while the
- * bit is held (as __bit_spin_unlock()).
- */
-static __always_inline void peercred_lock(unsigned long *word)
-{
-	lockdep_assert_preemption_disabled();
-	while (unlikely(test_and_set_bit_lock(0, word))) {
-		do {
-			cpu_relax();
-		} while (test_bit(0, word));
-	}
-}
-
-static __always_inline void peercred_unlock(unsigned long *word)
-{
-	__clear_bit_unlock(0, word);
-}
 
 static __always_inline unsigned long *
 peercred_bucket_word(struct peercred_bucket *b)
@@ -128,12 +103,14 @@ static __always_inline void peercred_row_retire_pair(struct peercred_table *t,
 }
 
 /*
- * A free row for @who, charged to its user: users get neither admins'
- * reserve nor more than their share. Each failure returns at once, so
- * that the inlined caller tests no error pointer.
+ * A free row for @who's connection, whose connecting sock is @cli, charged
+ * to its share: users get neither admins' reserve nor more than their
+ * share. Each failure returns at once, so that the inlined caller tests
+ * no error pointer.
  */
 static __always_inline int peercred_row_get(struct peercred_table *t,
 					    const struct peercred_maker *who,
+					    struct sock *cli,
 					    struct peercred_row **rowp)
 {
 	bool exempt = !who || peercred_share_exempt(who->cred);
@@ -146,7 +123,8 @@ static __always_inline int peercred_row_get(struct peercred_table *t,
 		return -ENOSPC;
 	}
 	if (!exempt) {
-		share = peercred_share_charge(&t->shares, who->cred);
+		share = peercred_share_charge(&t->shares, who->cred,
+					      sock_net(cli));
 		if (unlikely(share < 0)) {
 			peercred_pool_put(t, row);
 			peercred_count(t, PEERCRED_CNT_DROPPED_SHARE);
@@ -170,7 +148,7 @@ __peercred_table_record_new(struct peercred_table *t, struct sock *cli,
 {
 	struct peercred_bucket *b;
 	struct peercred_row *row;
-	int err = peercred_row_get(t, who, &row);
+	int err = peercred_row_get(t, who, cli, &row);
 
 	if (err)
 		return err;
@@ -228,7 +206,11 @@ static __always_inline bool peercred_match_cli(const struct peercred_row *row,
 }
 
 /*
- * From the release probe: the row holding @sk, if any, goes. A SRV sock's
+ * From the release probe: the row holding @sk, if any, goes. Until the
+ * load-time walk is over, a release also leaves a tombstone for the walk
+ * (peercred_table_release_found()): the walk may still meet @sk, hashed
+ * and connected until unix_release_sock() unhashes it, later than this
+ * probe ran. A SRV sock's
  * row is in its own bucket. A CLI sock's is in the bucket of unix_peer(),
  * its SRV sock: connect() and socketpair() set unix_peer() right after
  * their probes recorded the row, in the same syscall, so before the sock
@@ -259,7 +241,8 @@ __peercred_table_release_sk(struct peercred_table *t, struct sock *sk)
 		peers_first = READ_ONCE(peers->first);
 	}
 	/* Both empty (bit 0 is a lock): one test for the common case. */
-	if (unlikely((own_first | peers_first) & ~1UL))
+	if (unlikely(((own_first | peers_first) & ~1UL) ||
+		     !peercred_table_walked(t)))
 		peercred_table_release_found(t, sk, peer,
 					     own_first & ~1UL ? own : NULL,
 					     peers_first & ~1UL ? peers : NULL);

@@ -31,6 +31,7 @@ static void peercred_side_get(struct peercred_side *side, struct sock *sk,
 {
 	side->sk = sk;
 	side->hidden = false;
+	side->ask_label = false;
 	spin_lock(&holder->sk_peer_lock);
 	side->cred = holder->sk_peer_cred;
 	side->pid = holder->sk_peer_pid;
@@ -49,15 +50,20 @@ const struct cred *peercred_snapshot_cred(struct sock *sk)
 }
 EXPORT_SYMBOL_IF_KUNIT(peercred_snapshot_cred);
 
-/* Whether the snapshot @sk holds is of @euid: no reference taken. */
-bool peercred_snapshot_euid_is(struct sock *sk, kuid_t euid)
+/*
+ * Whether the snapshot @sk holds is of @euid, without sk_peer_lock: called
+ * under a table bucket lock (preemption off, where PREEMPT_RT's spinlock_t
+ * may not be taken), on a sock the row holds. Safe for the reason
+ * peercred_side_get() borrows: a row's sock is connected or being
+ * connected, and the kernel sets its sk_peer_cred once, over NULL, and
+ * puts it only in __sk_destruct(); the cred was whole before it was
+ * stored. NULL (not connected yet) is no one's.
+ */
+bool peercred_snapshot_euid_is_held(struct sock *sk, kuid_t euid)
 {
-	bool is;
+	const struct cred *cred = READ_ONCE(sk->sk_peer_cred);
 
-	spin_lock(&sk->sk_peer_lock);
-	is = sk->sk_peer_cred && uid_eq(sk->sk_peer_cred->euid, euid);
-	spin_unlock(&sk->sk_peer_lock);
-	return is;
+	return cred && uid_eq(cred->euid, euid);
 }
 
 /* Whether @sk holds a snapshot of its peer yet. */
@@ -88,6 +94,7 @@ int peercred_conn_get(struct peercred_conn *c, const struct peercred_pin *pin)
 	/* Each end's identity is what the opposite sock holds. */
 	peercred_side_get(&c->side[PEERCRED_SRV], srv, cli);
 	peercred_side_get(&c->side[PEERCRED_CLI], cli, srv);
+	c->reader = NULL;
 	c->stamp = pin->stamp;
 	c->origin = pin->origin;
 	/* The maker's cred is the CLI end's snapshot; socketpair(): both. */

@@ -3,7 +3,9 @@
  * The connection table: one hash of both ends of every row, bit-locked
  * buckets, rows from a pool allocated at load. The record and release
  * paths, which run in probe context, are in record.h; this file is the
- * rest: setting up and tearing down, and the readers.
+ * rest of the writers' side: setting up and tearing down, the checked
+ * record and the release's slow paths, the load-time walk's fences, and
+ * removing dead rows. The readers' side is pins.c.
  *
  * Nothing looks at a row without its bucket lock: readers copy a row's
  * socks out, referenced (a "pin"), and format them later. So a removed row
@@ -47,7 +49,7 @@ size_t peercred_table_memory(const struct peercred_table *t)
 {
 	return (size_t)t->max_rows * sizeof(*t->rows) +
 	       (size_t)peercred_table_buckets(t) * sizeof(*t->hash) +
-	       PEERCRED_SHARE_SLOTS * sizeof(*t->shares.slot) +
+	       PEERCRED_SHARE_SETS * sizeof(*t->shares.set) +
 	       (size_t)num_possible_cpus() * sizeof(struct peercred_counters);
 }
 
@@ -55,8 +57,7 @@ size_t peercred_table_memory(const struct peercred_table *t)
  * In process context, preemption on: the references a removed row still
  * holds (any may be its sock's last) go, and so does the row.
  */
-static void peercred_row_free(struct peercred_table *t,
-			      struct peercred_row *row)
+void peercred_row_free(struct peercred_table *t, struct peercred_row *row)
 {
 	int i;
 
@@ -80,20 +81,20 @@ static void peercred_put_work_fn(struct work_struct *work)
 }
 
 /* A bucket's lock in process context: record.h's want preemption off. */
-static void peercred_bucket_lock(struct peercred_bucket *b)
+void peercred_bucket_lock(struct peercred_bucket *b)
 {
 	preempt_disable();
 	peercred_lock(peercred_bucket_word(b));
 }
 
-static void peercred_bucket_unlock(struct peercred_bucket *b)
+void peercred_bucket_unlock(struct peercred_bucket *b)
 {
 	peercred_unlock(peercred_bucket_word(b));
 	preempt_enable();
 }
 
 /* In process context, no lock held: @b's first row that @match accepts. */
-static struct peercred_row *
+struct peercred_row *
 peercred_take_unlocked(struct peercred_bucket *b,
 		       bool (*match)(const struct peercred_row *row, const void *arg),
 		       const void *arg)
@@ -115,6 +116,8 @@ int peercred_table_init(struct peercred_table *t, unsigned int max_rows)
 	t->bits = clamp_t(unsigned int, order_base_2(max_rows), 9, 22) - 1;
 	t->shift = 64 - t->bits;
 	t->max_rows = max_rows;
+	/* No walk to wait for, until peercred_table_walk_begin() says so. */
+	t->walked = true;
 	raw_spin_lock_init(&t->walk_lock);
 	init_llist_head(&t->put_list);
 	INIT_WORK(&t->put_work, peercred_put_work_fn);
@@ -178,12 +181,6 @@ void peercred_table_destroy(struct peercred_table *t)
 }
 EXPORT_SYMBOL_IF_KUNIT(peercred_table_destroy);
 
-static bool peercred_row_has(const struct peercred_row *row,
-			     const struct sock *sk)
-{
-	return row->sk[PEERCRED_SRV] == sk || row->sk[PEERCRED_CLI] == sk;
-}
-
 /* Whether @b holds a row with @x or @y at either end. */
 static bool peercred_bucket_has(struct peercred_bucket *b,
 				const struct sock *x, const struct sock *y)
@@ -244,9 +241,9 @@ int peercred_table_record(struct peercred_table *t, struct sock *cli,
 	int err;
 
 	preempt_disable();	/* record.h's locks (already off in probe context) */
-	/* peercred_table_walk_begin() waits for this section to end. */
+	/* peercred_table_walk_end() waits for this section to end. */
 	rcu_read_lock();
-	if (READ_ONCE(t->walking)) {
+	if (!peercred_table_walked(t)) {
 		raw_spin_lock(&t->walk_lock);
 		err = peercred_record_checked(t, cli, srv, origin, who);
 		raw_spin_unlock(&t->walk_lock);
@@ -260,28 +257,79 @@ int peercred_table_record(struct peercred_table *t, struct sock *cli,
 EXPORT_SYMBOL_IF_KUNIT(peercred_table_record);
 
 /*
- * Recorders and releasers that sampled walking == false are finished once
- * this returns; every later one takes walk_lock, so the walk's check and
- * insert is atomic with respect to them.
+ * A walk of the kernel's tables is coming (at load, before the probes are
+ * registered): from now on every recorder checks for a row under
+ * walk_lock, and every release leaves a tombstone.
  */
 void peercred_table_walk_begin(struct peercred_table *t)
 {
-	WRITE_ONCE(t->walking, true);
-	synchronize_rcu();
+	WRITE_ONCE(t->walked, false);
 }
 EXPORT_SYMBOL_IF_KUNIT(peercred_table_walk_begin);
 
+static bool peercred_match_tombstone(const struct peercred_row *row,
+				     const void *arg)
+{
+	return row->origin == PEERCRED_ORIGIN_TOMBSTONE;
+}
+
 /*
- * Recorders whose connection was begun during the walk still check for its
- * rows; those begun from now on need not check at all.
+ * The walk is over: recorders of connections begun from now on need not
+ * check, releases need leave no tombstone. Once those that saw the walk
+ * not over are finished (they run with preemption off, or in an RCU read
+ * section), the tombstones go.
  */
 void peercred_table_walk_end(struct peercred_table *t)
 {
-	WRITE_ONCE(t->walking, false);
+	struct peercred_row *row;
+	unsigned int i;
+
 	/* Pairs with the smp_load_acquire() in peercred_table_walked(). */
 	smp_store_release(&t->walked, true);
+	synchronize_rcu();
+	for (i = 0; t->tombs && i < peercred_table_buckets(t); i++) {
+		if (peercred_bucket_empty(&t->hash[i]))
+			continue;
+		while ((row = peercred_take_unlocked(&t->hash[i],
+						     peercred_match_tombstone, NULL))) {
+			t->tombs--;
+			peercred_row_free(t, row);
+		}
+		cond_resched();
+	}
 }
 EXPORT_SYMBOL_IF_KUNIT(peercred_table_walk_end);
+
+/*
+ * With walk_lock held, before the walk is over: @sk's release has begun,
+ * and the walk, which records what it finds hashed and connected, must
+ * not record it (unix_release_sock() unhashes it only after this probe).
+ * A row of its own in its bucket, at both ends, referenced so that the
+ * sock cannot be freed and its address taken by a new one meanwhile: the
+ * walk's check finds it (peercred_record_checked()), readers skip it. With
+ * no row free for it, what the walk records of @sk goes once the sock is
+ * dead (peercred_table_reap_some()).
+ */
+static void peercred_table_entomb(struct peercred_table *t, struct sock *sk)
+{
+	struct peercred_bucket *b = peercred_bucket(t, sk);
+	struct peercred_row *row = peercred_pool_get(t, 0);
+
+	if (!row)
+		return;
+	sock_hold(sk);
+	sock_hold(sk);
+	row->sk[PEERCRED_SRV] = sk;
+	row->sk[PEERCRED_CLI] = sk;
+	row->origin = PEERCRED_ORIGIN_TOMBSTONE;
+	row->share = PEERCRED_SHARE_NONE;
+	row->tid = 0;
+	row->stamp = jiffies;
+	peercred_lock(peercred_bucket_word(b));
+	row->next = peercred_bucket_first(b);
+	peercred_bucket_publish(b, row);
+	t->tombs++;
+}
 
 /*
  * Drop the references of a row removed at the release of @releasing that
@@ -360,22 +408,28 @@ peercred_release_take(struct sock *sk, struct peercred_bucket *own,
 }
 
 /*
- * A release before the load-time walk is over: a walker may be about to
- * record this connection, and takes walk_lock around its check and insert
- * (see peercred_table_walk_begin()).
+ * A release before the load-time walk is over: the walk may still meet
+ * this connection, and takes walk_lock around its check and insert. Both
+ * buckets are searched, not only those that looked busy: the lockless
+ * check is no proof until the walk is over.
  */
 static noinline notrace void
 peercred_release_walking(struct peercred_table *t, struct sock *sk,
-			 struct sock *peer, struct peercred_bucket *own,
-			 struct peercred_bucket *peers)
+			 struct sock *peer)
 {
+	struct peercred_bucket *own = peercred_bucket(t, sk);
+	struct peercred_bucket *peers = peer ? peercred_bucket(t, peer) : NULL;
 	struct peercred_row *row;
 	struct sock *other;
 
+	/* peercred_table_walk_end() waits for this section to end. */
 	rcu_read_lock();
-	if (READ_ONCE(t->walking)) {
+	if (!peercred_table_walked(t)) {
 		raw_spin_lock(&t->walk_lock);
 		row = peercred_release_take(sk, own, peers, &other);
+		/* Unconnected, it is nothing the walk would record. */
+		if (peer)
+			peercred_table_entomb(t, sk);
 		raw_spin_unlock(&t->walk_lock);
 	} else {
 		row = peercred_release_take(sk, own, peers, &other);
@@ -402,7 +456,7 @@ notrace void peercred_table_release_found(struct peercred_table *t,
 	struct sock *other;
 
 	if (unlikely(!peercred_table_walked(t))) {
-		peercred_release_walking(t, sk, peer, own, peers);
+		peercred_release_walking(t, sk, peer);
 		return;
 	}
 	row = peercred_release_take(sk, own, peers, &other);
@@ -418,189 +472,3 @@ void peercred_table_release_sk(struct peercred_table *t, struct sock *sk)
 	preempt_enable();
 }
 EXPORT_SYMBOL_IF_KUNIT(peercred_table_release_sk);
-
-static void peercred_pin_row(struct peercred_pin *pin,
-			     const struct peercred_row *row)
-{
-	int i;
-
-	for (i = 0; i < PEERCRED_SIDES; i++) {
-		pin->sk[i] = row->sk[i];
-		sock_hold(pin->sk[i]);
-	}
-	pin->stamp = row->stamp;
-	pin->origin = row->origin;
-	pin->tid = row->tid;
-}
-
-void peercred_pin_put(struct peercred_pin *pin)
-{
-	int i;
-
-	for (i = 0; i < PEERCRED_SIDES; i++) {
-		sock_put(pin->sk[i]);
-		pin->sk[i] = NULL;
-	}
-}
-EXPORT_SYMBOL_IF_KUNIT(peercred_pin_put);
-
-static bool peercred_bucket_pin(struct peercred_bucket *b, struct sock *sk,
-				struct peercred_pin *pin)
-{
-	struct peercred_row *row;
-	bool found = false;
-
-	peercred_bucket_lock(b);
-	for (row = peercred_bucket_first(b); row; row = row->next) {
-		if (peercred_row_has(row, sk)) {
-			peercred_pin_row(pin, row);
-			found = true;
-			break;
-		}
-	}
-	peercred_bucket_unlock(b);
-	return found;
-}
-
-/* The row holding @sk, pinned into @pin; false if there is none. */
-bool peercred_table_lookup(struct peercred_table *t, struct sock *sk,
-			   struct peercred_pin *pin)
-{
-	struct sock *peer = READ_ONCE(unix_peer(sk));
-
-	return peercred_bucket_pin(peercred_bucket(t, sk), sk, pin) ||
-	       (peer && peercred_bucket_pin(peercred_bucket(t, peer), sk, pin));
-}
-EXPORT_SYMBOL_IF_KUNIT(peercred_table_lookup);
-
-/*
- * Pin the first @max rows of @bucket (each row is in exactly one bucket,
- * so a walk of all buckets meets it once). Returns
- * how many there are: more than @max tells the caller to retry with room
- * for all, after putting the @max it got.
- */
-unsigned int peercred_table_pin_bucket(struct peercred_table *t,
-				       unsigned int bucket,
-				       struct peercred_pin *pins,
-				       unsigned int max)
-{
-	struct peercred_bucket *b = &t->hash[bucket];
-	struct peercred_row *row;
-	unsigned int n = 0;
-
-	if (peercred_bucket_empty(b))
-		return 0;
-	peercred_bucket_lock(b);
-	for (row = peercred_bucket_first(b); row; row = row->next) {
-		if (n < max)
-			peercred_pin_row(&pins[n], row);
-		n++;
-	}
-	peercred_bucket_unlock(b);
-	return n;
-}
-EXPORT_SYMBOL_IF_KUNIT(peercred_table_pin_bucket);
-
-/*
- * A release the probe did not see (a missed call) still marks the sock
- * dead; such a row is no longer a connection.
- */
-bool peercred_pin_is_dead(const struct peercred_pin *pin)
-{
-	return sock_flag(pin->sk[PEERCRED_SRV], SOCK_DEAD) ||
-	       sock_flag(pin->sk[PEERCRED_CLI], SOCK_DEAD);
-}
-EXPORT_SYMBOL_IF_KUNIT(peercred_pin_is_dead);
-
-static bool peercred_match_pin(const struct peercred_row *row, const void *arg)
-{
-	const struct peercred_pin *pin = arg;
-
-	return row->sk[PEERCRED_SRV] == pin->sk[PEERCRED_SRV] &&
-	       row->sk[PEERCRED_CLI] == pin->sk[PEERCRED_CLI];
-}
-
-/* In process context, no lock held: the row @pin was taken from goes. */
-void peercred_table_remove_pinned(struct peercred_table *t,
-				  const struct peercred_pin *pin)
-{
-	struct peercred_row *row;
-
-	row = peercred_take_unlocked(peercred_bucket(t, pin->sk[PEERCRED_SRV]),
-				     peercred_match_pin, pin);
-	if (row) {
-		peercred_row_removed(t, row);
-		peercred_row_free(t, row);
-	}
-}
-EXPORT_SYMBOL_IF_KUNIT(peercred_table_remove_pinned);
-
-/*
- * Every row of @bucket into @p, growing it as needed (process context).
- * The pins of the last fill are put first.
- */
-int peercred_pins_fill(struct peercred_table *t, unsigned int bucket,
-		       struct peercred_pins *p)
-{
-	struct peercred_pin *bigger;
-	unsigned int n;
-
-	peercred_pins_drop(p);
-	for (;;) {
-		n = peercred_table_pin_bucket(t, bucket, p->pin, p->cap);
-		p->n = min(n, p->cap);
-		if (n <= p->cap)
-			return 0;
-		peercred_pins_drop(p);
-		/* The reader's to pay for, as its own memory. */
-		bigger = kvmalloc_array(roundup_pow_of_two(n), sizeof(*bigger),
-					GFP_KERNEL_ACCOUNT);
-		if (!bigger)
-			return -ENOMEM;
-		kvfree(p->pin);
-		p->pin = bigger;
-		p->cap = roundup_pow_of_two(n);
-	}
-}
-EXPORT_SYMBOL_IF_KUNIT(peercred_pins_fill);
-
-void peercred_pins_drop(struct peercred_pins *p)
-{
-	while (p->n)
-		peercred_pin_put(&p->pin[--p->n]);
-}
-EXPORT_SYMBOL_IF_KUNIT(peercred_pins_drop);
-
-void peercred_pins_free(struct peercred_pins *p)
-{
-	peercred_pins_drop(p);
-	kvfree(p->pin);
-	p->pin = NULL;
-	p->cap = 0;
-}
-EXPORT_SYMBOL_IF_KUNIT(peercred_pins_free);
-
-/*
- * Remove every row of @origin one of whose socks @gone() says is released.
- * @gone() is called with no table lock held, on socks pinned here.
- */
-void peercred_table_reap(struct peercred_table *t, enum peercred_origin origin,
-			 bool (*gone)(struct sock *sk))
-{
-	struct peercred_pins p = {};
-	unsigned int i, j;
-
-	for (i = 0; i < peercred_table_buckets(t); i++) {
-		if (peercred_pins_fill(t, i, &p))
-			break;
-		for (j = 0; j < p.n; j++) {
-			if (p.pin[j].origin == origin &&
-			    (gone(p.pin[j].sk[PEERCRED_SRV]) ||
-			     gone(p.pin[j].sk[PEERCRED_CLI])))
-				peercred_table_remove_pinned(t, &p.pin[j]);
-		}
-		cond_resched();
-	}
-	peercred_pins_free(&p);
-}
-EXPORT_SYMBOL_IF_KUNIT(peercred_table_reap);

@@ -20,6 +20,13 @@ enum peercred_origin {
 	PEERCRED_ORIGIN_CONNECT,
 	PEERCRED_ORIGIN_SOCKETPAIR,
 	PEERCRED_ORIGIN_PREEXISTING,	/* found by the walk at load */
+	/*
+	 * Not a connection: a sock whose release began before the load-time
+	 * walk was over, kept (referenced, in its own bucket, at both ends)
+	 * until the walk ends, so that the walk does not record it. Readers
+	 * never see one; see peercred_table_entomb().
+	 */
+	PEERCRED_ORIGIN_TOMBSTONE,
 };
 
 /*
@@ -56,14 +63,28 @@ struct peercred_row {
 };
 
 /*
- * What a reader keeps of a row: both socks, referenced, so the row itself
- * may go (and its memory be reused) while the reader formats it.
+ * What a reader keeps of a row: both socks, referenced while @held, so
+ * the row itself may go (and its memory be reused) while the reader
+ * formats it. Between read() calls a pin holds nothing: its socks are
+ * only the row's name, never dereferenced, until it is held again
+ * (peercred_pins_rehold()); NULL once that found the row gone.
  */
 struct peercred_pin {
 	struct sock *sk[PEERCRED_SIDES];
 	unsigned long stamp;
 	u8 origin;
+	bool held;
 	pid_t tid;
+};
+
+/*
+ * Which rows a reader may see, decided under the bucket lock so that it
+ * never pins another's: NULL sees every row.
+ */
+struct peercred_view {
+	const struct net *net;	/* only rows of this netns; NULL: of any */
+	bool own;		/* only rows one of whose snapshots is of @euid */
+	kuid_t euid;
 };
 
 /*
@@ -99,8 +120,9 @@ enum peercred_counter {
 	PEERCRED_CNT_RECORDED,
 	PEERCRED_CNT_REMOVED,
 	PEERCRED_CNT_DROPPED_FULL,	/* no free row (users: none but the reserve) */
-	PEERCRED_CNT_DROPPED_SHARE,	/* the user holds its whole share */
+	PEERCRED_CNT_DROPPED_SHARE,	/* the share holds all its rows */
 	PEERCRED_CNT_DEFERRED_PUTS,
+	PEERCRED_CNT_REAPED,		/* removed because a sock died unseen */
 	PEERCRED_CNT_NR,
 };
 
@@ -128,13 +150,15 @@ struct peercred_table {
 	/* Rows whose last sock_put may free a sock: done in process context. */
 	struct llist_head put_list;
 	struct work_struct put_work;
-	bool walking;			/* the load-time walk is running */
-	bool walked;			/* it is over: see peercred_table_walked() */
+	unsigned int reap_next;		/* the next bucket peercred_table_reap_some() looks at */
+	bool walked;			/* see peercred_table_walked() */
 	/*
-	 * While the walk runs, it and the probes can both meet one connection:
-	 * their check-then-insert is serialized by this lock.
+	 * Until the load-time walk is over, it and the probes can both meet
+	 * one connection: their check-then-insert (and a release's removal
+	 * and tombstone) are serialized by this lock.
 	 */
 	raw_spinlock_t walk_lock;
+	unsigned int tombs;		/* under walk_lock */
 };
 
 int peercred_table_init(struct peercred_table *t, unsigned int max_rows);
@@ -154,6 +178,7 @@ bool peercred_table_lookup(struct peercred_table *t, struct sock *sk,
 			   struct peercred_pin *pin);
 unsigned int peercred_table_pin_bucket(struct peercred_table *t,
 				       unsigned int bucket,
+				       const struct peercred_view *view,
 				       struct peercred_pin *pins,
 				       unsigned int max);
 void peercred_pin_put(struct peercred_pin *pin);
@@ -167,19 +192,38 @@ struct peercred_pins {
 };
 
 int peercred_pins_fill(struct peercred_table *t, unsigned int bucket,
+		       const struct peercred_view *view,
 		       struct peercred_pins *p);
+void peercred_pins_unhold(struct peercred_pins *p);
+void peercred_pins_rehold(struct peercred_table *t, unsigned int bucket,
+			  const struct peercred_view *view,
+			  struct peercred_pins *p, unsigned int from);
 void peercred_pins_drop(struct peercred_pins *p);
 void peercred_pins_free(struct peercred_pins *p);
 void peercred_table_reap(struct peercred_table *t, enum peercred_origin origin,
 			 bool (*gone)(struct sock *sk));
+unsigned int peercred_table_reap_some(struct peercred_table *t,
+				      unsigned int buckets);
 unsigned long peercred_table_count(struct peercred_table *t,
 				   enum peercred_counter c);
 unsigned long peercred_table_live(struct peercred_table *t);
 size_t peercred_table_memory(const struct peercred_table *t);
 
+/* For pins.c: process-context helpers of table.c. */
+struct peercred_row;
+void peercred_bucket_lock(struct peercred_bucket *b);
+void peercred_bucket_unlock(struct peercred_bucket *b);
+struct peercred_row *
+peercred_take_unlocked(struct peercred_bucket *b,
+		       bool (*match)(const struct peercred_row *row, const void *arg),
+		       const void *arg);
+void peercred_row_free(struct peercred_table *t, struct peercred_row *row);
+
 /*
- * A connection whose making began after this returned true is one the walk
- * cannot have met: __peercred_table_record_new() may record it unchecked.
+ * True once the load-time walk is over (and for a table that has none to
+ * wait for). A connection whose making began after this returned true is
+ * one the walk cannot have met: __peercred_table_record_new() may record
+ * it unchecked; a release that sees it true needs to leave no tombstone.
  */
 static inline bool peercred_table_walked(const struct peercred_table *t)
 {
@@ -200,6 +244,12 @@ static inline struct peercred_bucket *
 peercred_bucket(struct peercred_table *t, const struct sock *sk)
 {
 	return &t->hash[(u64)(unsigned long)sk * GOLDEN_RATIO_64 >> t->shift];
+}
+
+static inline bool peercred_row_has(const struct peercred_row *row,
+				    const struct sock *sk)
+{
+	return row->sk[PEERCRED_SRV] == sk || row->sk[PEERCRED_CLI] == sk;
 }
 
 /* Without the lock: a hint, exact only where the caller says why. */

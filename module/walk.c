@@ -9,7 +9,6 @@
  */
 
 #include <linux/cred.h>
-#include <linux/delay.h>
 #include <linux/net.h>
 #include <linux/rwsem.h>
 #include <linux/sched.h>
@@ -73,8 +72,9 @@ static struct sock *peercred_walk_peer_get(struct sock *sk)
  * Made: each end points at the other and holds the other's creds. connect()
  * sets all of that under the connecting sock's state lock, so reading under
  * the peer's state lock (as unix_seq_show() does) sees it all or nothing;
- * socketpair() sets it with no lock, so a pair can be met half made. Those
- * are left to the probes, or to the walk's next pass.
+ * socketpair() sets it with no lock, so a pair can be met half made: one
+ * end points at the other, and nothing in socketpair() can fail after that
+ * (its probe at the entry may have run before the probes recorded).
  */
 static bool peercred_walk_made(struct sock *sk, struct sock *peer)
 {
@@ -86,54 +86,60 @@ static bool peercred_walk_made(struct sock *sk, struct sock *peer)
 	return mutual && peercred_snapshot_held(sk) && peercred_snapshot_held(peer);
 }
 
+/* What the walk found: rows recorded, of them half made. */
+struct peercred_walk_count {
+	unsigned int recorded, half;
+};
+
 /*
  * Charged to the user who connected, whose cred @srv holds. Which of its
- * threads did is not known: drift compares with the whole process.
+ * threads did is not known: drift compares with the whole process. A pair
+ * met half made holds no cred yet: charged to nobody, it is shown once
+ * made, and a release that began before it was recorded left a tombstone
+ * the record finds (peercred_table_entomb()).
  */
 static void peercred_walk_record(struct peercred_table *t, struct sock *cli,
-				 struct sock *srv)
+				 struct sock *srv, bool made,
+				 struct peercred_walk_count *count)
 {
 	struct peercred_maker who = { .cred = peercred_snapshot_cred(srv) };
 
-	if (!who.cred)
-		return;
-	peercred_table_record(t, cli, srv, PEERCRED_ORIGIN_PREEXISTING, &who);
-	put_cred(who.cred);
+	if (peercred_table_record(t, cli, srv, PEERCRED_ORIGIN_PREEXISTING,
+				  who.cred ? &who : NULL))
+		goto out;
+	count->recorded++;
+	count->half += !made;
+out:
+	if (who.cred)
+		put_cred(who.cred);
 }
 
-/*
- * Called with the kernel's bucket lock held, as unix_seq_show() is.
- * Returns true for a connection met half made.
- */
-static bool peercred_walk_sock(struct peercred_table *t, struct sock *sk)
+/* Called with the kernel's bucket lock held, as unix_seq_show() is. */
+static void peercred_walk_sock(struct peercred_table *t, struct sock *sk,
+			       struct peercred_walk_count *count)
 {
 	struct sock *peer;
-	bool half = false;
 
 	if (!peercred_walk_tracked(sk))
-		return false;
+		return;
 	/* Listeners and unconnected socks have no peer. */
 	peer = peercred_walk_peer_get(sk);
 	if (!peer)
-		return false;
-	if (!peercred_walk_tracked(peer))
-		goto out;
-	if (!peercred_walk_made(sk, peer)) {
-		half = true;
-		goto out;
+		return;
+	if (peercred_walk_tracked(peer)) {
+		bool made = peercred_walk_made(sk, peer);
+
+		if (peercred_walk_is_srv(sk, peer))
+			peercred_walk_record(t, peer, sk, made, count);
+		else
+			peercred_walk_record(t, sk, peer, made, count);
 	}
-	if (peercred_walk_is_srv(sk, peer))
-		peercred_walk_record(t, peer, sk);
-	else
-		peercred_walk_record(t, sk, peer);
-out:
 	sock_put(peer);
-	return half;
 }
 
-static unsigned int peercred_walk_net(struct peercred_table *t, struct net *net)
+static void peercred_walk_net(struct peercred_table *t, struct net *net,
+			      struct peercred_walk_count *count)
 {
-	unsigned int half = 0;
 	struct sock *sk;
 	int i;
 
@@ -141,11 +147,10 @@ static unsigned int peercred_walk_net(struct peercred_table *t, struct net *net)
 	for (i = 0; i < PEERCRED_UNIX_HASH_SIZE; i++) {
 		spin_lock(&net->unx.table.locks[i]);
 		sk_for_each(sk, &net->unx.table.buckets[i])
-			half += peercred_walk_sock(t, sk);
+			peercred_walk_sock(t, sk, count);
 		spin_unlock(&net->unx.table.locks[i]);
 		cond_resched();
 	}
-	return half;
 }
 
 /*
@@ -172,11 +177,13 @@ static bool peercred_walk_released(struct sock *sk)
 }
 
 /*
- * A release whose probe ran before the walk recorded its row (it was
- * waiting for a bucket lock the walk held) leaves no one to remove that
- * row: by now such a sock is out of its table. Only the walk's rows: their
- * namespaces are still listed (the caller holds net_rwsem), so their
- * tables are still there, even for kernel socks that pin no namespace.
+ * A release that began before the probes were registered, and whose sock
+ * the walk still met hashed and connected, leaves no one to remove its
+ * row (one whose probe ran left a tombstone instead): by now such a sock
+ * is out of its table. Only the walk's rows: their namespaces are still
+ * listed (the caller holds net_rwsem), so their tables are still there,
+ * even for kernel socks that pin no namespace. One that is not out yet is
+ * removed once dead (peercred_table_reap_some()).
  */
 void peercred_walk_reap(struct peercred_table *t)
 {
@@ -186,31 +193,27 @@ EXPORT_SYMBOL_IF_KUNIT(peercred_walk_reap);
 
 /*
  * Both ends of a connection live in the connecting sock's namespace, so
- * each walk of one namespace meets both; whichever comes first records. A
- * pass that met a socketpair() half made is repeated (its probe may have
- * fired before ours was registered); a few passes see such a pair made.
+ * each walk of one namespace meets both; whichever comes first records.
+ * One pass: a connection made meanwhile is the probes' (they record from
+ * the start of their registration), a socketpair() met half made is
+ * recorded here. The walk's fences are peercred_table_walk_begin() and
+ * _end() (tombstones).
  */
 void peercred_walk(struct peercred_table *t)
 {
-	unsigned int half, pass;
+	struct peercred_walk_count count = {};
 	struct net *net;
 
 	peercred_table_walk_begin(t);
 	down_read(&net_rwsem);
-	for (pass = 0; pass < 3; pass++) {
-		half = 0;
-		for_each_net(net)
-			half += peercred_walk_net(t, net);
-		if (!half)
-			break;
-		msleep(20);
-	}
-	peercred_table_walk_end(t);
+	for_each_net(net)
+		peercred_walk_net(t, net, &count);
 	peercred_walk_reap(t);
 	up_read(&net_rwsem);
-	if (half)
-		pr_info("%u connections were still being made at load: the probes record them\n",
-			half);
+	peercred_table_walk_end(t);
+	if (count.half)
+		pr_info("%u of the %u connections found at load were socketpairs still being made: recorded, and shown once made\n",
+			count.half, count.recorded);
 }
 EXPORT_SYMBOL_IF_KUNIT(peercred_walk);
 
