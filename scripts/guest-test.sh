@@ -14,8 +14,9 @@ set -euo pipefail
 
 rows=$(peercred_kernels "$@") || exit 2
 full_scenarios=(preexisting users setuid-after socketpair names close refused visibility
-	hiding drift identity netns userns parked full share flood resume labels-off)
-basic_scenarios=(users socketpair hiding drift identity share flood)
+	hiding drift identity netns userns parked full share containers pins label-forge flood
+	resume labels-off)
+basic_scenarios=(users socketpair hiding drift identity share containers pins label-forge flood)
 
 if ! peercred_guest_bin "$PEERCRED_CACHE/guest-bin"; then
 	echo "FAIL guest-programs: do not build"
@@ -30,6 +31,11 @@ while read -r name series flavor _ level; do
 	fi
 	if ! build=$(peercred_build "$kver" </dev/null); then
 		echo "FAIL $name/build: module does not build against $kver"
+		continue
+	fi
+	# The test module that kills ftrace (checks.sh), beside peercred.ko.
+	if [ "$level" = full ] && ! peercred_test_module "$kver" "$build" ftrace-kill </dev/null; then
+		echo "FAIL $name/build.ftrace-kill: the test module does not build against $kver"
 		continue
 	fi
 	# The flood scenario (both levels) holds 400 000 socks; a reader that

@@ -238,6 +238,16 @@ peercred_build() {
 	echo "$out"
 }
 
+# peercred_test_module KVER BUILD NAME: build the guest test module of
+# scripts/guest/NAME in BUILD/NAME (so boot.sh copies its .ko beside
+# peercred.ko), against the headers of KVER, W=1.
+peercred_test_module() {
+	local dir=$2/$3
+	rm -rf "$dir"
+	cp -r "$PEERCRED_TOP/scripts/guest/$3" "$dir"
+	peercred_kmake "$1" "$dir" -s W=1 modules >"$dir.log" 2>&1 || { cat "$dir.log" >&2; return 1; }
+}
+
 # The kernel parameters bench.sh and profile.sh boot with, then those of
 # PEERCRED_APPEND (which can undo them). Debian's kernels zero every page
 # they allocate (init_on_alloc): a page is 4 096 instructions under TCG,
@@ -267,7 +277,7 @@ peercred_bench_parts() {	# peercred_bench_parts KVER BUILD
 # each file is renamed into place, so no boot copies a half-written one.
 peercred_guest_bin() {
 	local g="$PEERCRED_TOP/scripts/guest" id
-	local src=("$g"/{pctest,check,scenarios,preexisting,drift,namespaces,reader,hold,parked,share,hiding,flood,identity}.c)
+	local src=("$g"/{pctest,check,scenarios,preexisting,drift,namespaces,reader,hold,parked,share,hiding,flood,identity,forge,containers,pins}.c)
 
 	mkdir -p "$1"
 	id=$(cat "${src[@]}" "$g"/*.h | sha256sum)

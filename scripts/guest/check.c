@@ -70,6 +70,14 @@ bool pc_shows_labels(void)
 	return pc_label_shown;
 }
 
+/* Whether the module shows pidfs ids on this kernel. */
+bool pc_shows_pidfs(void)
+{
+	if (!pc_features_known)
+		pc_features();
+	return pc_pidfs_shown;
+}
+
 /* Whether the checks of what the module shows may run, saying why not. */
 static bool pc_features_ready(const char *name)
 {
@@ -295,13 +303,15 @@ long pc_stat(const char *key)
 /*
  * The pidfs id of fd's peer: fstat() of the pidfd SO_PEERPIDFD returns,
  * where that is a pidfs inode (6.9+). Before 6.5 there is no SO_PEERPIDFD
- * and before 6.9 pidfds share one anonymous inode: the row shows "-".
+ * and before 6.9 pidfds share one anonymous inode: the row shows "-"; and
+ * it shows "-" for an end hidden from the reader (its detail ids are "-").
  */
 static void pc_check_pidfs(const char *name, int fd, const struct pc_row *r,
 			   const struct pc_detail *d, int other)
 {
 	char n[256], want[24] = "-", why[128];
 	socklen_t len = sizeof(int);
+	bool hidden = d->uid[other][0] == PC_HIDDEN;
 	struct statfs sfs;
 	struct stat st;
 	int pidfd;
@@ -309,6 +319,13 @@ static void pc_check_pidfs(const char *name, int fd, const struct pc_row *r,
 	snprintf(n, sizeof(n), "%s.pidfs", name);
 	if (!pc_features_ready(n))
 		return;
+	/* Not this reader's to see: its pidfs id neither (a "-", like comm). */
+	if (hidden) {
+		pc_result(!strcmp(r->pidfs[other], "-") && !strcmp(d->pidfs[other], "-"), n,
+			  "row says %s, detail %s for an end hidden from this reader",
+			  r->pidfs[other], d->pidfs[other]);
+		return;
+	}
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERPIDFD, &pidfd, &len)) {
 		if (errno != ENOPROTOOPT) {
 			snprintf(why, sizeof(why),
@@ -329,8 +346,7 @@ static void pc_check_pidfs(const char *name, int fd, const struct pc_row *r,
 }
 
 /* @len bytes of @s as the module escapes names; at most @max of them. */
-static void pc_escape(char *out, size_t size, const char *s, size_t len,
-		      size_t max)
+void pc_escape(char *out, size_t size, const char *s, size_t len, size_t max)
 {
 	size_t i, o = 0;
 

@@ -5,7 +5,8 @@
  * pid, euid, egid and groups; /proc/PID/status gives the rest (name, caps,
  * real/saved/fs ids) only where that pid is the reader's to see. So the
  * row hides exactly what /proc/PID/status hides: checked through a proc
- * mount with hidepid=invisible and from a pid namespace of its own. The
+ * mount with hidepid=invisible and from a pid namespace of its own; and it
+ * is the opener who decides, not whoever reads a passed file. The
  * counters of /proc/peercred_stats are the whole machine's: admins only.
  */
 #define _GNU_SOURCE
@@ -77,6 +78,12 @@ static void pc_check_hidden(const char *name, int fd, pid_t srv_pid,
 	snprintf(n, sizeof(n), "%s.drift", name);
 	pc_result(readable || !strcmp(r.drift[0], "-"), n, "srv_drift %s",
 		  r.drift[0]);
+	/* pidfs ids count the machine's processes: not another's to learn. */
+	shown = strcmp(r.pidfs[0], "-") && strcmp(d.pidfs[0], "-");
+	snprintf(n, sizeof(n), "%s.pidfs", name);
+	pc_result(shown == (readable && pc_shows_pidfs()), n,
+		  "srv_pidfs %s (detail %s), status readable %d, kernel has pidfs ids %d",
+		  r.pidfs[0], d.pidfs[0], readable, pc_shows_pidfs());
 	shown = d.cap_eff[0] != PC_HIDDEN && d.uid[0][0] != PC_HIDDEN &&
 		d.uid[0][2] != PC_HIDDEN && d.uid[0][3] != PC_HIDDEN &&
 		d.gid[0][0] != PC_HIDDEN;
@@ -141,6 +148,153 @@ static void pc_hiding_pidns(int fd)
 	exit(pc_failures() != 0);
 }
 
+/*
+ * Who decides is the opener. uid 2102 opens /proc/peercred through a proc
+ * mount with hidepid=invisible,gid=PC_HIDE_GID, a group it is not in, and
+ * hands the file to a helper of its own uid that is in that group (the
+ * setgid helper a lab gives its users): reading that file, the helper is
+ * shown what the opener may see, not what it may see itself.
+ */
+#define PC_GID_PROC	"/tmp/peercred-hidepid-gid"
+#define PC_HIDE_GID	4242
+
+static void pc_send_fd(int sock, int fd)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 }, c = 'f';
+	struct iovec iov = { &c, 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	if (sendmsg(sock, &msg, 0) != 1)
+		exit(1);
+}
+
+static int pc_recv_fd(int sock)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))], c;
+	struct iovec iov = { &c, 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *cm;
+	int fd = -1;
+
+	if (recvmsg(sock, &msg, 0) != 1)
+		return -1;
+	cm = CMSG_FIRSTHDR(&msg);
+	if (cm && cm->cmsg_type == SCM_RIGHTS)
+		memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+	return fd;
+}
+
+#define PC_ROW_SRV_COMM_CLI_INO_SRV_PIDFS \
+	"%*s %*s %*u %*d %*u %*u %63s %*s %lu %*d %*u %*u %*s %*s %*u %*s %*s %23s"
+
+/* srv_comm and srv_pidfs of the row whose cli_ino is @ino, read from @fd. */
+static bool pc_row_via(int fd, unsigned long ino, char comm[64], char pidfs[24])
+{
+	char line[2048];
+	unsigned long cli;
+	bool found = false;
+	FILE *f;
+
+	fd = dup(fd);
+	if (fd < 0 || lseek(fd, 0, SEEK_SET))
+		return false;
+	f = fdopen(fd, "r");
+	if (!f)
+		return false;
+	/* type origin srv_ino srv_pid srv_uid srv_gid srv_comm ... srv_pidfs */
+	while (!found && fgets(line, sizeof(line), f))
+		found = sscanf(line, PC_ROW_SRV_COMM_CLI_INO_SRV_PIDFS, comm, &cli, pidfs) == 3 &&
+			cli == ino;
+	fclose(f);
+	return found;
+}
+
+static void pc_hiding_helper(int fd, unsigned long ino)
+{
+	struct pc_ident helper = cli_user;
+	char comm[64], pidfs[24];
+	bool found;
+	int own;
+
+	helper.ngroups = 1;
+	helper.groups[0] = PC_HIDE_GID;
+	pc_become(&helper);
+	found = pc_row_via(fd, ino, comm, pidfs);
+	pc_result(found && !strcmp(comm, "-") && !strcmp(pidfs, "-"),
+		  "hiding.passed-fd.opener-decides",
+		  "row found %d: srv_comm %s srv_pidfs %s through the opener's file", found,
+		  found ? comm : "", found ? pidfs : "");
+	/* What the helper sees when it opens the file itself. */
+	own = open(PC_GID_PROC "/peercred", O_RDONLY);
+	found = own >= 0 && pc_row_via(own, ino, comm, pidfs);
+	pc_result(found && strcmp(comm, "-"), "hiding.passed-fd.helper-sees-more",
+		  "row found %d: srv_comm %s through its own file", found, found ? comm : "");
+	exit(pc_failures() != 0);
+}
+
+static int pc_hiding_passed_fd(void)
+{
+	int up[2], hold[2], sp[2], fd, status;
+	unsigned long ino = 0;
+	pid_t client, opener, helper;
+	char c;
+
+	mkdir(PC_GID_PROC, 0755);
+	if (mount("proc", PC_GID_PROC, "proc", 0, "hidepid=invisible,gid=4242")) {
+		pc_result(false, "hiding.passed-fd.mount", "%s", strerror(errno));
+		return 1;
+	}
+	if (pipe(up) || pipe(hold) || socketpair(AF_UNIX, SOCK_STREAM, 0, sp))
+		return 1;
+	client = fork();
+	if (!client) {
+		close(hold[1]);
+		pc_become(&cli_user);
+		fd = pc_connect(SOCK_STREAM, "@peercred-hiding");
+		ino = pc_ino(fd);
+		pc_xwrite(up[1], &ino, sizeof(ino));
+		while (read(hold[0], &c, 1) > 0)
+			;
+		exit(0);
+	}
+	pc_xread(up[0], &ino, sizeof(ino));
+	opener = fork();
+	if (!opener) {
+		pc_become(&cli_user);
+		fd = open(PC_GID_PROC "/peercred", O_RDONLY);
+		if (fd < 0)
+			exit(1);
+		pc_send_fd(sp[1], fd);
+		exit(0);
+	}
+	fd = pc_recv_fd(sp[0]);
+	waitpid(opener, &status, 0);
+	if (fd < 0) {
+		pc_result(false, "hiding.passed-fd.opened", "uid 2102 sent no file");
+		return 1;
+	}
+	helper = fork();
+	if (!helper)
+		pc_hiding_helper(fd, ino);
+	waitpid(helper, &status, 0);
+	close(fd);
+	close(hold[1]);
+	waitpid(client, NULL, 0);
+	umount(PC_GID_PROC);
+	return !WIFEXITED(status) || WEXITSTATUS(status);
+}
+
 /* Root of a new user and network namespace: not an admin of the machine. */
 static void pc_hiding_netns(void)
 {
@@ -188,6 +342,7 @@ int pc_hiding(void)
 		pc_hiding_netns();
 	waitpid(child, &status, 0);
 	bad += !WIFEXITED(status) || WEXITSTATUS(status);
+	bad += pc_hiding_passed_fd();
 	close(hold[1]);
 	waitpid(srv, NULL, 0);
 	umount(PC_HIDE_PROC);

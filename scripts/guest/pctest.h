@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #define PC_MAX_GROUPS 64
+#define PC_ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 /* A detail field shown as "-": not the reader's to see. */
 #define PC_HIDDEN	0xffffffffU
 
@@ -49,11 +50,13 @@ void pc_result(bool ok, const char *name, const char *fmt, ...);
 void pc_skip(const char *name, const char *why);
 void pc_features(void);
 bool pc_shows_labels(void);
+bool pc_shows_pidfs(void);
 int pc_failures(void);
 bool pc_find_row(unsigned long ino, struct pc_row *row, int *side);
 bool pc_find_detail(unsigned long ino, struct pc_detail *d);
 long pc_stat(const char *key);
 unsigned long pc_ino(int fd);
+void pc_escape(char *out, size_t size, const char *s, size_t len, size_t max);
 void pc_check_fd(const char *name, int fd, const struct pc_ident *peer,
 		 const char *origin, const char *path);
 void pc_become(const struct pc_ident *who);
@@ -91,10 +94,15 @@ int pc_identity(void);
 int pc_labels_off(void);
 int pc_label_client(const char *path);
 
-/* parked.c, share.c, hiding.c */
+/* forge.c */
+int pc_label_forge(void);
+
+/* parked.c, share.c, hiding.c, containers.c, pins.c */
 int pc_parked(void);
 int pc_share(void);
 int pc_hiding(void);
+int pc_containers(void);
+int pc_pins(void);
 int pc_flood(long rows);
 void pc_map_ns(pid_t pid, const char *map);
 

@@ -599,10 +599,16 @@ int pc_scenario(const char *name, int argc, char **argv)
 		return pc_share();
 	if (!strcmp(name, "hiding"))
 		return pc_hiding();
+	if (!strcmp(name, "containers"))
+		return pc_containers();
+	if (!strcmp(name, "pins"))
+		return pc_pins();
 	if (!strcmp(name, "identity"))
 		return pc_identity();
 	if (!strcmp(name, "labels-off"))
 		return pc_labels_off();
+	if (!strcmp(name, "label-forge"))
+		return pc_label_forge();
 	if (!strcmp(name, "flood"))
 		return pc_flood(argc > 0 ? atol(argv[0]) : 200000);
 	if (!strcmp(name, "churn"))
