@@ -125,17 +125,6 @@ static inline bool peercred_task_dumpable(struct task_struct *task)
 #endif
 
 /*
- * 6.2 gave ftrace_regs an argument accessor; on 6.1 with
- * DYNAMIC_FTRACE_WITH_ARGS, an x86 ftrace_regs wraps a pt_regs whose
- * argument registers the trampoline has filled.
- */
-#include <linux/ftrace.h>
-#ifndef ftrace_regs_get_argument
-#define ftrace_regs_get_argument(fregs, n) \
-	regs_get_kernel_argument(&(fregs)->regs, n)
-#endif
-
-/*
  * Internals are exported (EXPORT_SYMBOL_IF_KUNIT) only when the target has
  * KUnit, for the test module; without KUnit the macro is empty.
  */

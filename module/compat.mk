@@ -52,3 +52,11 @@ endif
 ifneq ($(shell grep -s 'int do_sock_getsockopt' $(srctree)/include/net/sock.h),)
 ccflags-y += -DPEERCRED_HAVE_DO_SOCK_GETSOCKOPT
 endif
+
+# 6.2 gave ftrace_regs an argument accessor: a macro on x86, an inline
+# function on arm64 (so not seen by #ifdef), in asm/ftrace.h, or since 6.12
+# in linux/ftrace_regs.h for the architectures whose ftrace_regs wraps a
+# pt_regs. Without it (6.1), probe.c reads the registers ftrace saved.
+ifneq ($(shell grep -s 'ftrace_regs_get_argument' $(srctree)/include/linux/ftrace.h $(srctree)/include/linux/ftrace_regs.h $(srctree)/arch/$(SRCARCH)/include/asm/ftrace.h),)
+ccflags-y += -DPEERCRED_HAVE_FTRACE_REGS_GET_ARGUMENT
+endif

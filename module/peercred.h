@@ -64,7 +64,8 @@ int peercred_proc_init(struct peercred_table *t);
 void peercred_proc_exit(void);
 
 /* probe.c: ftrace calls the probes with the probed functions' arguments. */
-#define PEERCRED_HAVE_PROBES	IS_ENABLED(CONFIG_DYNAMIC_FTRACE_WITH_ARGS)
+#define PEERCRED_HAVE_PROBES	(IS_ENABLED(CONFIG_DYNAMIC_FTRACE_WITH_ARGS) || \
+				 IS_ENABLED(CONFIG_DYNAMIC_FTRACE_WITH_REGS))
 #if PEERCRED_HAVE_PROBES
 int peercred_probes_register(struct peercred_table *t);
 void peercred_probes_unregister(void);

@@ -157,12 +157,34 @@ EXPORT_SYMBOL_IF_KUNIT(peercred_probes_fire);
  * in a hash), in instruction-count time on 6.1: the empty callbacks cost
  * 0.8 % of a connect/accept/close loop, empty kprobe handlers 2.4 %.
  *
- * ftrace passes the arguments (DYNAMIC_FTRACE_WITH_ARGS), and leaves
- * recursion to the callback: ftrace_test_recursion_trylock() refuses a
- * nested call in the same context (none is expected: the handlers call no
- * probed function) and disables preemption, which the table relies on.
- * A refused call is counted, as kprobes count their misses.
+ * ftrace leaves recursion to the callback: ftrace_test_recursion_trylock()
+ * refuses a nested call in the same context (none is expected: the
+ * handlers call no probed function) and disables preemption, which the
+ * table relies on. A refused call is counted, as kprobes count their
+ * misses.
+ *
+ * How the callbacks get the probed functions' arguments is the one thing
+ * that differs between kernels, here and nowhere else:
+ *  - DYNAMIC_FTRACE_WITH_ARGS (x86 from 5.11, arm64 from 6.2): ftrace
+ *    saves the argument registers for every callback, which reads them
+ *    with ftrace_regs_get_argument() (6.2; on 6.1 x86, from the pt_regs
+ *    that ftrace_regs wraps);
+ *  - DYNAMIC_FTRACE_WITH_REGS only (Debian's arm64 6.1): the ops asks for
+ *    a whole pt_regs (FTRACE_OPS_FL_SAVE_REGS), and the arguments are
+ *    read from it. ftrace then saves every register, for these two ops
+ *    only: see README's Performance for what that costs.
  */
+#if defined(CONFIG_DYNAMIC_FTRACE_WITH_ARGS)
+#define PEERCRED_OPS_FLAGS	0
+#ifdef PEERCRED_HAVE_FTRACE_REGS_GET_ARGUMENT
+#define peercred_arg(fregs, n)	ftrace_regs_get_argument(fregs, n)
+#else
+#define peercred_arg(fregs, n)	regs_get_kernel_argument(&(fregs)->regs, n)
+#endif
+#else
+#define PEERCRED_OPS_FLAGS	FTRACE_OPS_FL_SAVE_REGS
+#define peercred_arg(fregs, n)	regs_get_kernel_argument(ftrace_get_regs(fregs), n)
+#endif
 
 /* Recording functions first: the recording ops hooks those below RELEASE. */
 enum peercred_probe {
@@ -190,7 +212,8 @@ static unsigned long peercred_socketpair_fn __read_mostly;
 
 /*
  * ftrace's ip is the function's call to __fentry__: its first instruction,
- * or the one after its ENDBR. unix_socketpair() is not shorter than this
+ * or the one after its ENDBR (x86); on arm64, the BL of its patchable
+ * entry, at most 8 bytes in. unix_socketpair() is not shorter than this
  * span, so no other function's site falls inside it; and the recording ops
  * hooks nothing but the two, so whatever is not unix_socketpair() is
  * security_unix_stream_connect().
@@ -217,15 +240,15 @@ static __always_inline void peercred_probe_run(unsigned long ip,
 	}
 	switch (which) {
 	case PEERCRED_PROBE_RELEASE:
-		peercred_on_release((struct sock *)ftrace_regs_get_argument(fregs, 0));
+		peercred_on_release((struct sock *)peercred_arg(fregs, 0));
 		break;
 	case PEERCRED_PROBE_CONNECT:
-		peercred_on_connect((struct sock *)ftrace_regs_get_argument(fregs, 0),
-				    (struct sock *)ftrace_regs_get_argument(fregs, 2));
+		peercred_on_connect((struct sock *)peercred_arg(fregs, 0),
+				    (struct sock *)peercred_arg(fregs, 2));
 		break;
 	default:	/* PEERCRED_PROBE_SOCKETPAIR */
-		peercred_on_socketpair((struct socket *)ftrace_regs_get_argument(fregs, 0),
-				       (struct socket *)ftrace_regs_get_argument(fregs, 1));
+		peercred_on_socketpair((struct socket *)peercred_arg(fregs, 0),
+				       (struct socket *)peercred_arg(fregs, 1));
 	}
 	ftrace_test_recursion_unlock(bit);
 }
@@ -275,10 +298,12 @@ static notrace void peercred_hook_record(unsigned long ip,
 
 static struct ftrace_ops peercred_release_ops = {
 	.func = peercred_hook_release,
+	.flags = PEERCRED_OPS_FLAGS,
 };
 
 static struct ftrace_ops peercred_record_ops = {
 	.func = peercred_hook_record,
+	.flags = PEERCRED_OPS_FLAGS,
 };
 
 /* ftrace_set_filter() parses the name in place. */

@@ -28,6 +28,10 @@ static const char * const peercred_floor_symbols[] = {
 
 static struct ftrace_ops peercred_floor_ops = {
 	.func = peercred_floor_call,
+#ifndef CONFIG_DYNAMIC_FTRACE_WITH_ARGS
+	/* As peercred's probes ask where ftrace has no arguments to pass. */
+	.flags = FTRACE_OPS_FL_SAVE_REGS,
+#endif
 };
 
 static int __init peercred_floor_init(void)
