@@ -27,6 +27,15 @@ pkgs=(build-essential bc bison flex libelf-dev libssl-dev kmod cpio xz-utils
 mirror=http://deb.debian.org/debian
 # What a chroot is made with; dkms for the DKMS builds of its kernels.
 chroot_pkgs=build-essential,kmod,libelf-dev,sparse,dkms
+# For kernels of another architecture (arm64): the compiler of the guests'
+# static programs and its C library, and QEMU for that architecture. The
+# kernels' own compilers (gcc-N-aarch64-linux-gnu) come with their headers.
+cross_pkgs=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm)
+# Their guests' userland, from that architecture's packages: busybox,
+# apparmor_parser, dbus, trinity (torture) and the libraries they link.
+cross_userland=(busybox-static apparmor dbus-daemon dbus-bin dbus-tests trinity libc6
+	libdbus-1-3 libsystemd0 libexpat1 libselinux1 libaudit1 libcap-ng0 libapparmor1 libcap2
+	libgcrypt20 liblzma5 libzstd1 liblz4-1 libpcre2-8-0 libgpg-error0)
 # Where a newer sparse's source comes from, when a chroot's own cannot read
 # its kernels' headers (see chroot_sparse).
 sparse_suite=sid
@@ -73,12 +82,12 @@ first_known() {
 	return 1
 }
 
-# The newest kernel version of a series and flavor that an apt (options
-# given) has headers for.
+# The newest kernel version of a series, flavor and arch that an apt
+# (options given) has headers for.
 archive_newest() {
-	local series=$1 flavor=$2 re
-	shift 2
-	re=$(peercred_version_re "$series" "$flavor")
+	local series=$1 flavor=$2 arch=$3 re
+	shift 3
+	re=$(peercred_version_re "$series" "$flavor" "$arch")
 	apt-cache "$@" search --names-only "^linux-headers-${re#^}" |
 		awk '{ print $1 }' | sed 's/^linux-headers-//' | sort -V | tail -n 1 | grep .
 }
@@ -204,10 +213,16 @@ flock 9
 # Every kernel of the list, whatever PEERCRED_KERNELS selects for a run.
 export PEERCRED_KERNELS=
 mapfile -t rows < <(peercred_kernels)
-host_rows=() other_rows=() suites=()
+host_arch=$(dpkg --print-architecture)
+host_rows=() other_rows=() cross_rows=() suites=()
 for row in "${rows[@]}"; do
-	read -r _ series _ suite _ <<<"$row"
-	if [ "$suite" = "$PEERCRED_HOST_SUITE" ]; then
+	read -r _ series _ suite _ arch <<<"$row"
+	if [ "$arch" != "$host_arch" ]; then
+		# Another architecture's: its own apt, cross-built (see below).
+		cross_rows+=("$row")
+		pkgs+=("${cross_pkgs[@]}")
+		[ "$suite" = "$PEERCRED_HOST_SUITE" ] || suites+=("$suite")
+	elif [ "$suite" = "$PEERCRED_HOST_SUITE" ]; then
 		host_rows+=("$row")
 		pkgs+=("linux-source-$series")
 	else
@@ -243,10 +258,14 @@ if [ ${#other_rows[@]} -gt 0 ]; then
 		touch "$stamp"
 		# A newer series may have come: the names resolve again.
 		mapfile -t rows < <(peercred_kernels)
-		other_rows=()
+		other_rows=() cross_rows=()
 		for row in "${rows[@]}"; do
-			read -r _ _ _ suite _ <<<"$row"
-			[ "$suite" = "$PEERCRED_HOST_SUITE" ] || other_rows+=("$row")
+			read -r _ _ _ suite _ arch <<<"$row"
+			if [ "$arch" != "$host_arch" ]; then
+				cross_rows+=("$row")
+			elif [ "$suite" != "$PEERCRED_HOST_SUITE" ]; then
+				other_rows+=("$row")
+			fi
 		done
 	fi
 fi
@@ -261,7 +280,7 @@ for row in "${host_rows[@]}"; do
 	! peercred_kernel "$series" "$flavor" >/dev/null || continue
 	re=$(peercred_version_re "$series" "$flavor")
 	ver=$(find /lib/modules -mindepth 1 -maxdepth 1 -printf '%f\n' | grep -E "$re" | sort -V | tail -n 1) ||
-		{ apt_update; ver=$(archive_newest "$series" "$flavor"); } ||
+		{ apt_update; ver=$(archive_newest "$series" "$flavor" amd64); } ||
 		{ say "no $name kernel in the archive"; exit 1; }
 	more+=("linux-headers-$ver")
 	if [ "$flavor" = generic ]; then
@@ -289,7 +308,7 @@ for row in "${other_rows[@]}"; do
 	[ "$series" != newest ] || { say "no series found in $suite's package list"; exit 1; }
 	[ -n "${fetched[$series]:-}" ] || { fetch_source "$series"; fetched[$series]=1; }
 	! peercred_kernel "$series" "$flavor" >/dev/null || continue
-	ver=$(archive_newest "$series" "$flavor" "${PEERCRED_APT_OPTS[@]}") ||
+	ver=$(archive_newest "$series" "$flavor" amd64 "${PEERCRED_APT_OPTS[@]}") ||
 		{ say "no $name kernel in $suite"; exit 1; }
 	fetch_image "$ver" "${PEERCRED_APT_OPTS[@]}"
 	headers[$suite]="${headers[$suite]:-} linux-headers-$ver"
@@ -358,6 +377,124 @@ for suite in $(printf '%s\n' "${suites[@]}" | sort -u); do
 	[ -z "${headers[$suite]:-}" ] || chroot_install "$root" -t "$suite" ${headers[$suite]}
 	chroot_sparse "$root"
 done
+
+# Kernels of another architecture (arm64), cross-built: from an apt of that
+# architecture (its own sources, lists and archives under apt-ARCH: the
+# host's suite, and the other suites of those kernels), each kernel's image
+# extracted into the cache and its headers package into a root where the
+# host's tools build it: for the host's suite, a cross root beside the
+# -common headers and the kbuild (Multi-Arch: foreign: the host's serves)
+# that the host's apt installs; for another suite, that release's chroot,
+# which installs them and the cross compiler the headers name.
+arch_opts=()
+arch_apt() {	# arch_apt ARCH: arch_opts for it, its lists fetched when due
+	local dir=$PEERCRED_CACHE/apt-$1 sources stamp s
+	arch_opts=(-o "Dir::Etc::sourcelist=$dir/etc/sources.list" -o Dir::Etc::sourceparts=-
+		-o "Dir::State::Lists=$dir/lists" -o "Dir::Cache::Archives=$dir/archives"
+		-o Dir::State::status=/dev/null -o APT::Sandbox::User=root
+		-o "APT::Architecture=$1" -o "APT::Architectures=$1")
+	mkdir -p "$dir/etc" "$dir/lists/partial" "$dir/archives/partial"
+	sources=$({
+		s=$PEERCRED_HOST_SUITE
+		echo "deb $mirror $s main"
+		echo "deb $mirror $s-updates main"
+		echo "deb ${mirror%/debian}/debian-security $s-security main"
+		suite_sources
+	} | awk '!seen[$0]++' | sed "s#^deb #deb [arch=$1 signed-by=$keyring] #")
+	stamp=$dir/lists/.peercred-updated
+	if [ "$(cat "$dir/etc/sources.list" 2>/dev/null)" != "$sources" ] || [ ! -f "$stamp" ] ||
+	   [ -n "$(find "$stamp" -mtime +"${PEERCRED_APT_MAX_AGE:-7}")" ]; then
+		echo "$sources" >"$dir/etc/sources.list"
+		say "fetching the $1 package lists"
+		apt-get "${arch_opts[@]}" update -qq
+		touch "$stamp"
+	fi
+}
+# arch_download DIR PACKAGE...: those packages of the arch apt into DIR.
+arch_download() {
+	local dir=$1
+	shift
+	mkdir -p "$dir"
+	(cd "$dir" && apt-get "${arch_opts[@]}" download -qq "$@" >/dev/null)
+}
+# What a headers package depends on that the host's architecture provides
+# (its -common headers, the kbuild), and the gcc-N it names, one a line.
+headers_deps() {
+	dpkg-deb -f "$1" Depends | tr ',|' '\n\n' | sed 's/^ *//; s/[ (:].*//' |
+		grep -E '^(linux-headers-.*-common(-rt)?|linux-kbuild-.*|gcc-[0-9]+(-for-host)?)$' |
+		sed 's/-for-host$//' | sort -u
+}
+cross_headers() {	# cross_headers VERSION SUITE ARCH
+	local ver=$1 suite=$2 arch=$3 tmp deb deps root k gcc
+	tmp=$(mktemp -d "$PEERCRED_CACHE/.cross.XXXXXX")
+	arch_download "$tmp" "linux-headers-$ver" || { rm -rf "$tmp"; return 1; }
+	deb=$(ls "$tmp"/linux-headers-*.deb)
+	deps=$(headers_deps "$deb")
+	gcc=$(grep '^gcc-' <<<"$deps" | sed "s/\$/-$(peercred_gnu_type "$arch")/")
+	deps=$(grep -v '^gcc-' <<<"$deps")
+	if [ "$suite" = "$PEERCRED_HOST_SUITE" ]; then
+		root=$PEERCRED_CACHE/cross-$suite
+		# shellcheck disable=SC2046,SC2086 # lists of packages
+		apt_install $(missing $deps $gcc)
+		mkdir -p "$root/usr/lib"
+		for k in $(grep '^linux-kbuild-' <<<"$deps"); do
+			ln -sfn "/usr/lib/$k" "$root/usr/lib/$k"
+		done
+		touch "$root/.peercred-cross"
+	else
+		root=$PEERCRED_CACHE/chroot-${suite%%-*}
+		# shellcheck disable=SC2086 # lists of packages
+		chroot_install "$root" -t "$suite" $deps $gcc
+	fi
+	say "extracting linux-headers-$ver into $root"
+	dpkg-deb -x "$deb" "$root"
+	rm -rf "$tmp"
+}
+if [ ${#cross_rows[@]} -gt 0 ]; then
+	for row in "${cross_rows[@]}"; do
+		read -r name series flavor suite _ arch <<<"$row"
+		[ "$series" != newest ] || { say "no series found in $suite's package list"; exit 1; }
+		! peercred_kernel "$series" "$flavor" "$arch" >/dev/null || continue
+		arch_apt "$arch"
+		ver=$(archive_newest "$series" "$flavor" "$arch" "${arch_opts[@]}") ||
+			{ say "no $name kernel in $suite"; exit 1; }
+		fetch_image "$ver" "${arch_opts[@]}"
+		peercred_root "$ver" >/dev/null || cross_headers "$ver" "$suite" "$arch"
+	done
+	# The guests' userland of each such architecture: that architecture's
+	# packages extracted into sysroot-ARCH, whose binaries harnesses copy
+	# with the libraries they link (lib.sh: peercred_copy_bins); busybox
+	# and apparmor_parser into guest-root-ARCH, which boot.sh copies over
+	# the initramfs as guest-root for the host's architecture.
+	for arch in $(printf '%s\n' "${cross_rows[@]}" | awk '{ print $6 }' | sort -u); do
+		sysroot=$PEERCRED_CACHE/sysroot-$arch
+		# Made again when the list of packages changes.
+		if [ "$(cat "$sysroot/.peercred-sysroot" 2>/dev/null)" != "${cross_userland[*]}" ]; then
+			arch_apt "$arch"
+			say "extracting the $arch guests' userland"
+			tmp=$(mktemp -d "$PEERCRED_CACHE/.sysroot.XXXXXX")
+			# The host's release's, as the host's own guests have.
+			arch_download "$tmp/debs" -o "APT::Default-Release=$PEERCRED_HOST_SUITE" \
+				"${cross_userland[@]}"
+			for deb in "$tmp"/debs/*.deb; do
+				dpkg-deb -x "$deb" "$tmp/root"
+			done
+			echo "${cross_userland[*]}" >"$tmp/root/.peercred-sysroot"
+			rm -rf "$sysroot"
+			mv "$tmp/root" "$sysroot"
+			rm -rf "$tmp"
+		fi
+		guest_root=$(peercred_guest_dir guest-root "$arch")
+		if [ ! -x "$guest_root/sbin/apparmor_parser" ]; then
+			tmp=$(mktemp -d "$PEERCRED_CACHE/.guest-root.XXXXXX")
+			mkdir -p "$tmp/bin"
+			cp "$sysroot/bin/busybox" "$tmp/bin/busybox"
+			peercred_copy_bins "$arch" "$tmp" /sbin/apparmor_parser || exit 1
+			rm -rf "$guest_root"
+			mv "$tmp" "$guest_root"
+		fi
+	done
+fi
 
 # The guests' AppArmor tools: Debian's apparmor_parser and the libraries it
 # links, into the cache's guest-root, which boot.sh copies over each

@@ -25,13 +25,46 @@ PEERCRED_APT_OPTS=(-o "Dir::Etc::sourcelist=$PEERCRED_APT/etc/sources.list"
 # shellcheck disable=SC2034 # for the scripts that source this file
 PEERCRED_HOST_SUITE=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
 
-# Debian's suffix of a flavor's kernel versions and packages.
+# Debian's suffix of a flavor's kernel versions and packages, on an
+# architecture (amd64, the default, or arm64): 6.1's rt-amd64, arm64.
 peercred_flavor_suffix() {
+	local arch=${2:-amd64}
+	case $arch in amd64 | arm64) ;; *) return 1 ;; esac
 	case $1 in
-	generic) echo amd64 ;;
-	rt | cloud) echo "$1-amd64" ;;
+	generic) echo "$arch" ;;
+	rt | cloud) echo "$1-$arch" ;;
 	*) return 1 ;;
 	esac
+}
+
+# The architecture of a Debian kernel version: its last word.
+peercred_arch_of() {
+	case $1 in
+	*-arm64) echo arm64 ;;
+	*) echo amd64 ;;
+	esac
+}
+
+# The GNU triplet of a Debian architecture: its compilers' prefix.
+peercred_gnu_type() {
+	case $1 in
+	amd64) echo x86_64-linux-gnu ;;
+	arm64) echo aarch64-linux-gnu ;;
+	*) return 1 ;;
+	esac
+}
+
+# The environment that makes Debian's headers of kernel VERSION build for
+# it here, as Debian's own packaging cross-builds: the headers set ARCH,
+# and the compiler's prefix from DEB_HOST_GNU_TYPE (6.1) or on their own
+# (6.12 on). One VAR=VALUE a line, for env; nothing for the host's own
+# architecture.
+peercred_cross_env() {
+	local arch
+	arch=$(peercred_arch_of "$1")
+	[ "$arch" != "$(dpkg --print-architecture)" ] || return 0
+	printf '%s\n' "DEB_BUILD_ARCH=$(dpkg --print-architecture)" "DEB_HOST_ARCH=$arch" \
+		"DEB_HOST_GNU_TYPE=$(peercred_gnu_type "$arch")"
 }
 
 # The Debian release number of a suite (trixie-backports: 13).
@@ -45,12 +78,12 @@ peercred_debian_release() {
 	esac
 }
 
-# An ERE for the kernel versions (uname -r) of a series and flavor:
+# An ERE for the kernel versions (uname -r) of a series, flavor and arch:
 # 6.1 rt is 6.1.0-57-rt-amd64, 6.12 generic 6.12.117+deb12-amd64. It never
 # takes one flavor for another (6.1.0-57-rt-amd64 is not generic).
 peercred_version_re() {
 	local suffix
-	suffix=$(peercred_flavor_suffix "$2") || return 1
+	suffix=$(peercred_flavor_suffix "$2" "${3:-}") || return 1
 	echo "^${1//./\\.}([.-][0-9]+)*(\\+deb[0-9]+)?-$suffix\$"
 }
 
@@ -69,30 +102,35 @@ peercred_newest_series() {
 		sort -V | tail -n 1 | sed -n 's/^\([0-9]*\.[0-9]*\)\..*/\1/p' | grep .
 }
 
-# The name checks carry: the series for generic, SERIES-FLAVOR otherwise.
+# The name checks carry: the series for generic amd64, SERIES-FLAVOR for
+# the other flavors, and -arm64 after either on arm64: 7.3, 7.3-rt,
+# 7.3-arm64, 7.3-rt-arm64.
 peercred_kernel_name() {
-	if [ "$2" = generic ]; then echo "$1"; else echo "$1-$2"; fi
+	local name=$1
+	[ "$2" = generic ] || name+=-$2
+	[ "${3:-amd64}" = amd64 ] || name+=-$3
+	echo "$name"
 }
 
 # peercred_kernels [NAME...]: the kernels to run over, one line each:
-# "NAME SERIES FLAVOR SUITE LEVEL" (see scripts/kernels), "newest" resolved
-# (left as is when the suite's package list is not there yet). NAMEs (6.1,
-# 6.1-rt, 7.3-cloud) select lines, in the list's order; without any,
-# $PEERCRED_KERNELS (the same names, space-separated) or every line. An
-# unknown name is an error.
+# "NAME SERIES FLAVOR SUITE LEVEL ARCH" (see scripts/kernels), "newest"
+# resolved (left as is when the suite's package list is not there yet).
+# NAMEs (6.1, 6.1-rt, 7.3-cloud, 7.3-rt-arm64) select lines, in the list's
+# order; without any, $PEERCRED_KERNELS (the same names, space-separated)
+# or every line. An unknown name is an error.
 peercred_kernels() {
-	local want=("$@") rows=() row series flavor suite level name n found
+	local want=("$@") rows=() row series flavor arch suite level name n found
 	local -A newest=()
 
 	[ ${#want[@]} -gt 0 ] || read -r -a want <<<"${PEERCRED_KERNELS:-}"
-	while read -r series flavor suite level _; do
+	while read -r series flavor arch suite level _; do
 		case $series in '' | '#'*) continue ;; esac
 		if [ "$series" = newest ]; then
 			[ -n "${newest[$suite]:-}" ] ||
 				newest[$suite]=$(peercred_newest_series "$suite") || newest[$suite]=newest
 			series=${newest[$suite]}
 		fi
-		rows+=("$(peercred_kernel_name "$series" "$flavor") $series $flavor $suite $level")
+		rows+=("$(peercred_kernel_name "$series" "$flavor" "$arch") $series $flavor $suite $level $arch")
 	done <"$PEERCRED_KERNEL_LIST"
 	if [ ${#want[@]} -eq 0 ]; then
 		printf '%s\n' "${rows[@]}"
@@ -123,19 +161,34 @@ peercred_vmlinuz() {
 }
 
 # The root of the system a kernel version's headers are in: nothing for the
-# host's /lib/modules, a chroot's directory otherwise. Fails when none has
-# them. A chroot counts once complete (.peercred-chroot, see deps.sh).
+# host's /lib/modules, a directory otherwise: a chroot (.peercred-chroot,
+# once complete: see deps.sh), where they are built, or a cross root
+# (.peercred-cross: another architecture's headers of the host's release,
+# extracted beside the host's own -common headers and kbuild), where the
+# host builds them. Fails when none has them.
 peercred_root() {
 	local r
 	if [ -e "/lib/modules/$1/build/Makefile" ]; then
 		echo
 		return 0
 	fi
-	for r in "$PEERCRED_CACHE"/chroot-*; do
-		[ -f "$r/.peercred-chroot" ] && [ -e "$r/usr/src/linux-headers-$1/Makefile" ] &&
-			{ echo "$r"; return 0; }
+	for r in "$PEERCRED_CACHE"/chroot-* "$PEERCRED_CACHE"/cross-*; do
+		[ -f "$r/.peercred-chroot" ] || [ -f "$r/.peercred-cross" ] || continue
+		[ -e "$r/usr/src/linux-headers-$1/Makefile" ] && { echo "$r"; return 0; }
 	done
 	return 1
+}
+
+# The headers tree of a kernel version as its builder sees it: in a chroot
+# its own path, on the host the path under ROOT.
+peercred_headers() {	# peercred_headers VERSION ROOT
+	if [ -z "$2" ]; then
+		echo "/lib/modules/$1/build"
+	elif [ -f "$2/.peercred-cross" ]; then
+		echo "$2/usr/src/linux-headers-$1"
+	else
+		echo "/usr/src/linux-headers-$1"
+	fi
 }
 
 # peercred_chroot ROOT COMMAND...: run COMMAND in a chroot, with a clean
@@ -149,21 +202,24 @@ peercred_chroot() {
 		HOME=/root LC_ALL=C.UTF-8 "$@"
 }
 
-# Newest installed Debian kernel of a series and flavor (default generic;
-# "6.1-rt" also names one) with both an image to boot and headers to build
-# against. Prints its version.
+# Newest installed Debian kernel of a series, flavor (default generic) and
+# arch (default amd64) with both an image to boot and headers to build
+# against; a check's name (6.1-rt, 7.3-arm64, 7.3-rt-arm64) names one too.
+# Prints its version.
 peercred_kernel() {
-	local series=$1 flavor=${2:-} re v h
+	local series=$1 flavor=${2:-} arch=${3:-amd64} re v h
 	if [ -z "$flavor" ]; then
+		case $series in *-arm64) arch=arm64 series=${series%-arm64} ;; esac
 		case $series in
 		*-generic | *-rt | *-cloud) flavor=${series##*-} series=${series%-*} ;;
 		*) flavor=generic ;;
 		esac
 	fi
-	re=$(peercred_version_re "$series" "$flavor") || return 1
+	re=$(peercred_version_re "$series" "$flavor" "$arch") || return 1
 	for v in $({
 		ls /lib/modules
-		for h in "$PEERCRED_CACHE"/chroot-*/usr/src/linux-headers-*; do
+		for h in "$PEERCRED_CACHE"/chroot-*/usr/src/linux-headers-* \
+			"$PEERCRED_CACHE"/cross-*/usr/src/linux-headers-*; do
 			echo "${h##*/linux-headers-}"
 		done
 	} 2>/dev/null | grep -E "$re" | sort -urV); do
@@ -177,16 +233,39 @@ peercred_kernel() {
 
 # peercred_kmake VERSION DIR MAKE-ARGS...: make in the external module tree
 # DIR against the headers of Debian kernel VERSION, where they are: on the
-# host, or in their chroot (DIR must then be inside it).
+# host, in a cross root (built on the host), or in their chroot (DIR must
+# then be inside it); for another architecture, cross-built.
 peercred_kmake() {
-	local v=$1 dir=$2 root
+	local v=$1 dir=$2 root kdir
+	local -a cross
 	shift 2
 	root=$(peercred_root "$v") || { echo "peercred: no headers for $v (run scripts/deps.sh)" >&2; return 1; }
-	if [ -z "$root" ]; then
-		make -C "/lib/modules/$v/build" M="$dir" "$@"
+	kdir=$(peercred_headers "$v" "$root")
+	mapfile -t cross < <(peercred_cross_env "$v")
+	if [ -z "$root" ] || [ -f "$root/.peercred-cross" ]; then
+		env "${cross[@]}" make -C "$kdir" M="$dir" "$@"
 	else
 		case $dir in "$root"/*) ;; *) echo "peercred: $dir is not in $root" >&2; return 1 ;; esac
-		peercred_chroot "$root" make -C "/lib/modules/$v/build" M="${dir#"$root"}" "$@"
+		peercred_chroot "$root" env "${cross[@]}" make -C "$kdir" M="${dir#"$root"}" "$@"
+	fi
+}
+
+# What make needs, one argument a line, to build modules against KDIR, a
+# kernel tree of kunit-kernel.sh: for another architecture's (its arm64
+# kernels), which the tree does not remember, that architecture and the
+# cross compiler.
+peercred_kdir_args() {
+	if grep -qs '^CONFIG_ARM64=y' "$1/.config" && [ "$(uname -m)" != aarch64 ]; then
+		printf '%s\n' ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
+	fi
+}
+
+# The image of a kernel tree of kunit-kernel.sh, for boot.sh.
+peercred_kdir_image() {
+	if grep -qs '^CONFIG_ARM64=y' "$1/.config"; then
+		echo "$1/arch/arm64/boot/Image"
+	else
+		echo "$1/arch/x86/boot/bzImage"
 	fi
 }
 
@@ -201,12 +280,15 @@ peercred_kmake() {
 # run share it.
 peercred_build() {
 	local name=$1 kdir=${2:-} root='' out id hdr
+	local -a karch
 	if [ -z "$kdir" ]; then
 		root=$(peercred_root "$name") ||
 			{ echo "peercred: no headers for $name (run scripts/deps.sh)" >&2; return 1; }
 	fi
 	if [ -n "$kdir" ]; then
 		out=$PEERCRED_CACHE/build/$name hdr=$kdir
+	elif [ -f "$root/.peercred-cross" ]; then
+		out=$PEERCRED_CACHE/build/$name hdr=$root/usr/src/linux-headers-$name
 	elif [ -n "$root" ]; then
 		out=$root/peercred/build/$name hdr=$root/usr/src/linux-headers-$name
 	else
@@ -229,7 +311,8 @@ peercred_build() {
 		mkdir -p "$out"
 		(cd "$PEERCRED_TOP" && tar cf - Kbuild module kunit) | tar xf - -C "$out"
 		if [ -n "$kdir" ]; then
-			make -s -j"$(nproc)" -C "$kdir" M="$out" W=1 modules
+			mapfile -t karch < <(peercred_kdir_args "$kdir")
+			make -s -j"$(nproc)" -C "$kdir" M="$out" "${karch[@]}" W=1 modules
 		else
 			peercred_kmake "$name" "$out" -s -j"$(nproc)" W=1 modules
 		fi >"$out/build.log" 2>&1 || { cat "$out/build.log" >&2; exit 1; }
@@ -262,30 +345,98 @@ peercred_bench_append() {
 # probe-only floor (scripts/guest/floor, the same probes with empty
 # handlers) built in BUILD/floor, and pcbench among the guests' programs.
 peercred_bench_parts() {	# peercred_bench_parts KVER BUILD
-	local floor=$2/floor
+	local floor=$2/floor arch bin
 	rm -rf "$floor"
 	cp -r "$PEERCRED_TOP/scripts/guest/floor" "$floor"
 	peercred_kmake "$1" "$floor" -s W=1 modules >&2 || die "the floor module does not build"
-	mkdir -p "$PEERCRED_CACHE/guest-bin"
-	gcc -static -O2 -Wall -Wextra -Werror -o "$PEERCRED_CACHE/guest-bin/pcbench" \
+	arch=$(peercred_arch_of "$1")
+	bin=$(peercred_guest_dir guest-bin "$arch")
+	mkdir -p "$bin"
+	$(peercred_guest_cc "$arch") -static -O2 -Wall -Wextra -Werror -o "$bin/pcbench" \
 		"$PEERCRED_TOP/scripts/guest/bench.c"
+}
+
+# The compiler of static guest programs for an architecture.
+peercred_guest_cc() {
+	local t
+	if [ "${1:-amd64}" = "$(dpkg --print-architecture)" ]; then
+		echo gcc
+	elif t=$(peercred_gnu_type "$1"); then
+		echo "$t-gcc"
+	else
+		echo "peercred: no compiler for $1 guests" >&2
+		return 1
+	fi
+}
+
+# peercred_copy_bins ARCH DEST FILE...: each FILE (a path in a Debian
+# system of ARCH) and every library it links, at the same paths under
+# DEST: from the host for its own architecture (ldd), from
+# $PEERCRED_CACHE/sysroot-ARCH (deps.sh) for another, following DT_NEEDED.
+peercred_copy_bins() {
+	local arch=$1 dest=$2 sysroot=$PEERCRED_CACHE/sysroot-$1 f lib dir t interp
+	local -a todo
+	shift 2
+	if [ "$arch" = "$(dpkg --print-architecture)" ]; then
+		for f in "$@"; do
+			for lib in "$f" $(ldd "$f" 2>/dev/null | awk '/=>/ { print $3 } /ld-linux/ { print $1 }'); do
+				mkdir -p "$dest${lib%/*}"
+				cp -L "$lib" "$dest$lib"
+			done
+		done
+		return 0
+	fi
+	t=$(peercred_gnu_type "$arch") || return 1
+	todo=("$@")
+	while [ ${#todo[@]} -gt 0 ]; do
+		f=${todo[0]}
+		todo=("${todo[@]:1}")
+		[ ! -e "$dest$f" ] || continue
+		# A release whose /lib is /usr/lib (merged-usr) ships it there.
+		[ -e "$sysroot$f" ] || [ ! -e "$sysroot/usr$f" ] || f=/usr$f
+		[ -e "$sysroot$f" ] || { echo "peercred: no $f in $sysroot (run scripts/deps.sh)" >&2; return 1; }
+		mkdir -p "$dest${f%/*}"
+		cp -L "$sysroot$f" "$dest$f"
+		interp=$(readelf -l "$sysroot$f" 2>/dev/null | sed -n 's/.*interpreter: \(.*\)\]/\1/p')
+		[ -z "$interp" ] || todo+=("$interp")
+		for lib in $(readelf -d "$sysroot$f" 2>/dev/null | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
+			for dir in /lib/$t /usr/lib/$t /lib /usr/lib; do
+				if [ -e "$sysroot$dir/$lib" ]; then
+					todo+=("$dir/$lib")
+					break
+				fi
+			done
+		done
+	done
+}
+
+# Where the guests of an architecture take their programs (guest-bin) and
+# the extra files of their root (guest-root: busybox and apparmor_parser
+# for arm64): the cache's NAME, NAME-arm64 for arm64.
+peercred_guest_dir() {	# peercred_guest_dir NAME [ARCH]
+	if [ "${2:-amd64}" = amd64 ]; then
+		echo "$PEERCRED_CACHE/$1"
+	else
+		echo "$PEERCRED_CACHE/$1-$2"
+	fi
 }
 
 # The guest programs every harness copies in: pctest and the CLI, into DIR.
 # pctest is compiled again only when its sources changed (DIR.id).
 # Both lanes of check.sh boot guests: one builds while the other waits, and
 # each file is renamed into place, so no boot copies a half-written one.
-peercred_guest_bin() {
-	local g="$PEERCRED_TOP/scripts/guest" id
+peercred_guest_bin() {	# peercred_guest_bin DIR [ARCH]
+	local g="$PEERCRED_TOP/scripts/guest" id cc
 	local src=("$g"/{pctest,check,scenarios,preexisting,drift,namespaces,reader,hold,parked,share,hiding,flood,identity,forge,containers,pins}.c)
 
+	cc=$(peercred_guest_cc "${2:-amd64}") || return 1
 	mkdir -p "$1"
-	id=$(cat "${src[@]}" "$g"/*.h | sha256sum)
+	id=$({ cat "${src[@]}" "$g"/*.h; echo "$cc"; } | sha256sum)
 	(
 		flock 9
 		if [ ! -x "$1/pctest" ] || [ "$(cat "$1.id" 2>/dev/null)" != "$id" ]; then
 			rm -f "$1.id"
-			gcc -static -O2 -Wall -Wextra -Werror -o "$1/.pctest" "${src[@]}" || exit 1
+			$cc -static -O2 -Wall -Wextra -Werror -o "$1/.pctest" "${src[@]}" || exit 1
 			mv -f "$1/.pctest" "$1/pctest"
 			echo "$id" >"$1.id"
 		fi

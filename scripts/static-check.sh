@@ -39,8 +39,12 @@ rows=$(peercred_kernels) || exit 2
 # against its headers where they are: the host's, or a chroot of their
 # release (its compiler, sparse and dkms).
 check_kernel() {
-	local name=$1 kver=$2 root build ok t_build t_sparse err=$tmp/$1.err out=$tmp/$1.sparse
+	local name=$1 kver=$2 root kdir build ok t_build t_sparse err=$tmp/$1.err out=$tmp/$1.sparse
+	local -a cross
 	root=$(peercred_root "$kver")
+	kdir=$(peercred_headers "$kver" "$root")
+	# A cross root's kernels are built by the host, and DKMS is the host's.
+	[ ! -f "$root/.peercred-cross" ] || root=""
 	SECONDS=0
 	ok=0
 	if ! build=$(peercred_build "$kver" 2>"$out" </dev/null); then
@@ -73,27 +77,30 @@ check_kernel() {
 	t_sparse=$((SECONDS - t_build))
 
 	# DKMS as a user would run it, from a copy under /usr/src (the
-	# chroot's for a chroot's kernel). The first error of a failed build
-	# comes first: check.sh shows one line.
+	# chroot's for a chroot's kernel), against the kernel's headers where
+	# they are (a cross root's on the host), cross-built for another
+	# architecture as Debian cross-builds (lib.sh: peercred_cross_env). The
+	# first error of a failed build comes first: check.sh shows one line.
 	ok=0
 	in_root "$root" dkms remove -m peercred -v "$ver" --all >/dev/null 2>&1 </dev/null || true
 	rm -rf "$root/usr/src/peercred-$ver"
 	mkdir -p "$root/usr/src/peercred-$ver"
 	(cd "$PEERCRED_TOP" && tar cf - Kbuild Makefile dkms.conf module) |
 		tar xf - -C "$root/usr/src/peercred-$ver"
+	mapfile -t cross < <(peercred_cross_env "$kver")
 	# shellcheck disable=SC2016 # expanded by the inner sh
-	in_root "$root" sh -c 'dkms add -m peercred -v "$1" >/dev/null &&
-		if ! dkms build -m peercred -v "$1" -k "$2" >/tmp/peercred-dkms.out 2>&1; then
+	in_root "$root" env "${cross[@]}" sh -c 'dkms add -m peercred -v "$1" >/dev/null &&
+		if ! dkms build -m peercred -v "$1" -k "$2" --kernelsourcedir "$3" >/tmp/peercred-dkms.out 2>&1; then
 			log=/var/lib/dkms/peercred/$1/build/make.log
 			{ grep -m 3 "error:" "$log"; echo "(dkms build -k $2)"; cat /tmp/peercred-dkms.out "$log"; } 2>/dev/null
 			rm -f /tmp/peercred-dkms.out
 			exit 1
 		fi
 		rm -f /tmp/peercred-dkms.out
-		ko=$(ls /var/lib/dkms/peercred/"$1"/"$2"/x86_64/module/peercred.ko* | head -n 1) &&
+		ko=$(ls /var/lib/dkms/peercred/"$1"/"$2"/*/module/peercred.ko* | head -n 1) &&
 		modinfo "$ko" | grep -q "^vermagic: *$2 " ||
 			{ echo "no peercred.ko for $2 in /var/lib/dkms/peercred/$1"; exit 1; }' \
-		sh "$ver" "$kver" >"$err" 2>&1 </dev/null || ok=1
+		sh "$ver" "$kver" "$kdir" >"$err" 2>&1 </dev/null || ok=1
 	in_root "$root" dkms remove -m peercred -v "$ver" --all >/dev/null 2>&1 </dev/null || true
 	rm -rf "$root/usr/src/peercred-$ver"
 	result "dkms/$name.build" $ok "$err"
@@ -108,17 +115,19 @@ check_kernel() {
 declare -A stream=()
 names=()
 i=0
-while read -r name series flavor _; do
+while read -r name series flavor _ _ arch; do
 	[ -n "$name" ] || continue
 	i=$((i + 1))
 	names[i]=$name
-	if ! kver=$(peercred_kernel "$series" "$flavor"); then
+	if ! kver=$(peercred_kernel "$series" "$flavor" "$arch"); then
 		for c in build sparse dkms; do
 			echo "FAIL $c/$name: no $flavor $series kernel installed (run scripts/deps.sh)"
 		done >"$tmp/$i.out"
 		continue
 	fi
+	# A cross root's kernels are built on the host, as the host's are.
 	root=$(peercred_root "$kver")
+	[ ! -f "$root/.peercred-cross" ] || root=
 	stream[${root:-host}]+="$i $name $kver;"
 done <<<"$rows"
 for key in "${!stream[@]}"; do
