@@ -16,34 +16,39 @@ rows=$(peercred_kernels "$@") || exit 2
 # The "basic" kernels boot once, in guest-test.sh, unless asked for here.
 [ $# -gt 0 ] || rows=$(awk '$5 == "full"' <<<"$rows")
 
-overlay=$(mktemp -d)
-trap 'rm -rf "$overlay"' EXIT
-for bin in /usr/bin/dbus-daemon /usr/bin/dbus-send /usr/bin/dbus-test-tool; do
-	[ -x "$bin" ] || die "no $bin (run scripts/deps.sh)"
-	for f in "$bin" $(ldd "$bin" | awk '/=>/ { print $3 } /ld-linux/ { print $1 }'); do
-		mkdir -p "$overlay$(dirname "$f")"
-		cp -L "$f" "$overlay$f"
-	done
-done
-mkdir -p "$overlay/etc" "$overlay/var/lib/dbus"
-cp "$PEERCRED_TOP/scripts/guest/peercred-bus.conf" "$overlay/etc/"
-printf '%s\n' root:x:0:0:root:/:/bin/sh messagebus:x:101:101::/:/bin/false \
-	alice:x:1000:1000::/:/bin/sh bob:x:1001:1001::/:/bin/sh >"$overlay/etc/passwd"
-printf '%s\n' root:x:0: video:x:27:bob users:x:100:bob messagebus:x:101: \
-	alice:x:1000: bob:x:1001: >"$overlay/etc/group"
-echo 0123456789abcdef0123456789abcdef >"$overlay/etc/machine-id"
-cp "$overlay/etc/machine-id" "$overlay/var/lib/dbus/machine-id"
-[ -z "$demo" ] || touch "$overlay/demo-mode"
+overlays=$(mktemp -d)
+trap 'rm -rf "$overlays"' EXIT
+# dbus_overlay ARCH: Debian's dbus of that architecture, with the libraries
+# it links (the host's own, or deps.sh's sysroot of another), the bus's
+# configuration and the users, in a tree boot.sh copies over the guest's
+# root; made once an architecture. Prints its path.
+dbus_overlay() {
+	local overlay=$overlays/$1
+	if [ ! -d "$overlay" ]; then
+		peercred_copy_bins "$1" "$overlay" /usr/bin/dbus-daemon /usr/bin/dbus-send \
+			/usr/bin/dbus-test-tool || die "no dbus for $1 (run scripts/deps.sh)"
+		mkdir -p "$overlay/etc" "$overlay/var/lib/dbus"
+		cp "$PEERCRED_TOP/scripts/guest/peercred-bus.conf" "$overlay/etc/"
+		printf '%s\n' root:x:0:0:root:/:/bin/sh messagebus:x:101:101::/:/bin/false \
+			alice:x:1000:1000::/:/bin/sh bob:x:1001:1001::/:/bin/sh >"$overlay/etc/passwd"
+		printf '%s\n' root:x:0: video:x:27:bob users:x:100:bob messagebus:x:101: \
+			alice:x:1000: bob:x:1001: >"$overlay/etc/group"
+		echo 0123456789abcdef0123456789abcdef >"$overlay/etc/machine-id"
+		cp "$overlay/etc/machine-id" "$overlay/var/lib/dbus/machine-id"
+		[ -z "$demo" ] || touch "$overlay/demo-mode"
+	fi
+	echo "$overlay"
+}
 
-if ! peercred_guest_bin "$PEERCRED_CACHE/guest-bin"; then
-	echo "FAIL dbus/guest-programs: do not build"
-	exit 1
-fi
-
-while read -r name series flavor _; do
+while read -r name series flavor _ _ arch; do
 	[ -n "$name" ] || continue
-	kver=$(peercred_kernel "$series" "$flavor") ||
-		{ echo "FAIL $name/dbus: no $flavor $series kernel installed (run scripts/deps.sh)"; continue; }
+	if ! peercred_guest_bin "$(peercred_guest_dir guest-bin "$arch")" "$arch"; then
+		echo "FAIL $name/dbus: the guest programs do not build"
+		continue
+	fi
+	overlay=$(dbus_overlay "$arch") || exit 1
+	kver=$(peercred_kernel "$series" "$flavor" "$arch") ||
+		{ echo "FAIL $name/dbus: no $flavor $arch $series kernel installed (run scripts/deps.sh)"; continue; }
 	build=$(peercred_build "$kver" </dev/null) || { echo "FAIL $name/dbus: module does not build"; continue; }
 	log="$PEERCRED_CACHE/dbus-$kver.log"
 	SECONDS=0

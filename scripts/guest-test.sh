@@ -18,15 +18,15 @@ full_scenarios=(preexisting users setuid-after socketpair names close refused vi
 	resume labels-off)
 basic_scenarios=(users socketpair hiding drift identity share containers pins label-forge flood)
 
-if ! peercred_guest_bin "$PEERCRED_CACHE/guest-bin"; then
-	echo "FAIL guest-programs: do not build"
-	exit 1
-fi
-
-while read -r name series flavor _ level; do
+while read -r name series flavor _ level arch; do
 	[ -n "$name" ] || continue
-	if ! kver=$(peercred_kernel "$series" "$flavor"); then
-		echo "FAIL $name/kernel: no $flavor $series kernel installed (run scripts/deps.sh)"
+	# The guest programs of its architecture, built once.
+	if ! peercred_guest_bin "$(peercred_guest_dir guest-bin "$arch")" "$arch"; then
+		echo "FAIL $name/guest-programs: do not build"
+		continue
+	fi
+	if ! kver=$(peercred_kernel "$series" "$flavor" "$arch"); then
+		echo "FAIL $name/kernel: no $flavor $arch $series kernel installed (run scripts/deps.sh)"
 		continue
 	fi
 	if ! build=$(peercred_build "$kver" </dev/null); then

@@ -12,7 +12,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 rows=$(peercred_kernels "$@") || exit 2
-[ $# -gt 0 ] || rows=$(awk '$3 == "generic" && $5 == "full"' <<<"$rows" | tail -n 1)
+[ $# -gt 0 ] || rows=$(awk '$3 == "generic" && $5 == "full" && $6 == "amd64"' <<<"$rows" | tail -n 1)
 
 overlay=$(mktemp -d)
 trap 'rm -rf "$overlay"' EXIT
@@ -33,9 +33,9 @@ if ! peercred_guest_bin "$PEERCRED_CACHE/guest-bin"; then
 	exit 1
 fi
 
-while read -r name series flavor _; do
+while read -r name series flavor _ _ arch; do
 	[ -n "$name" ] || continue
-	kver=$(peercred_kernel "$series" "$flavor") ||
+	kver=$(peercred_kernel "$series" "$flavor" "$arch") ||
 		{ echo "FAIL $name/metrics: no $flavor $series kernel installed (run scripts/deps.sh)"; continue; }
 	build=$(peercred_build "$kver" </dev/null) || { echo "FAIL $name/metrics: module does not build"; continue; }
 	log="$PEERCRED_CACHE/metrics-$kver.log"

@@ -7,7 +7,10 @@
 #   boot.sh KERNEL MODDIR SCENARIO LOG [SMP] [TIMEOUT]
 #
 # KERNEL is a Debian kernel version (its image from /boot or the cache, see
-# peercred_vmlinuz in lib.sh) or a bzImage path.
+# peercred_vmlinuz in lib.sh) or an image's path: an x86_64 bzImage, booted
+# by qemu-system-x86_64, or an arm64 Image, by qemu-system-aarch64 on its
+# virt machine (a Cortex-A57, as the Pi's and Graviton's cores are
+# ARMv8-A), with the guest programs and busybox of that architecture.
 # PEERCRED_APPEND adds kernel parameters, PEERCRED_MEM sets the memory (MiB),
 # PEERCRED_OVERLAY names a directory copied over the initramfs root.
 # PEERCRED_ICOUNT=1 makes the guest's clock count instructions (-icount):
@@ -22,19 +25,25 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 kernel=$kver
 [ -f "$kernel" ] || kernel=$(peercred_vmlinuz "$kver") || die "no kernel image for $kver (run scripts/deps.sh)"
+# An arm64 Image says "ARM\x64" 56 bytes in.
+arch=amd64
+[ "$(od -A n -t x1 -j 56 -N 4 "$kernel" | tr -d ' ')" != 41524d64 ] || arch=arm64
+bin=$(peercred_guest_dir guest-bin "$arch") extra=$(peercred_guest_dir guest-root "$arch")
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
 chmod 755 "$root"
 
 mkdir -p "$root/bin" "$root/peercred"
-cp /bin/busybox "$root/bin/busybox"
+# The host's busybox for its own architecture's guests; deps.sh puts
+# Debian's busybox-static of the others in their guest-root.
+[ "$arch" != amd64 ] || cp /bin/busybox "$root/bin/busybox"
 cp "$here/init.sh" "$root/init"
 cp "$scenario" "$root/scenario"
 find "$moddir" -name '*.ko' -exec cp {} "$root/peercred/" \;
-[ ! -d "$PEERCRED_CACHE/guest-bin" ] || find "$PEERCRED_CACHE/guest-bin" -type f -exec cp {} "$root/bin/" \;
+[ ! -d "$bin" ] || find "$bin" -type f -exec cp {} "$root/bin/" \;
 # apparmor_parser (scripts/deps.sh), and the profiles of the label checks;
 # the parts the scenario scripts source.
-[ ! -d "$PEERCRED_CACHE/guest-root" ] || cp -a "$PEERCRED_CACHE/guest-root/." "$root/"
+[ ! -d "$extra" ] || cp -a "$extra/." "$root/"
 mkdir -p "$root/etc/apparmor.d"
 cp "$here"/*.apparmor "$root/etc/apparmor.d/"
 cp "$here/apparmor.sh" "$here/attacks.sh" "$root/"
@@ -52,10 +61,15 @@ chmod +x "$root/init"
 icount=() plugin=()
 [ -z "${PEERCRED_ICOUNT:-}" ] || icount=(-icount "shift=0,sleep=off")
 [ -z "${PEERCRED_QEMU_PLUGIN:-}" ] || plugin=(-plugin "$PEERCRED_QEMU_PLUGIN")
+if [ "$arch" = arm64 ]; then
+	qemu=(qemu-system-aarch64 -M virt -cpu cortex-a57) console=ttyAMA0
+else
+	qemu=(qemu-system-x86_64 -cpu max) console=ttyS0
+fi
 set +e
-timeout --foreground "$timeout" qemu-system-x86_64 -accel tcg,thread=single "${icount[@]}" "${plugin[@]}" -cpu max -m "${PEERCRED_MEM:-1024}" \
+timeout --foreground "$timeout" "${qemu[@]}" -accel tcg,thread=single "${icount[@]}" "${plugin[@]}" -m "${PEERCRED_MEM:-1024}" \
 	-smp "$smp" -nographic -no-reboot -kernel "$kernel" -initrd "$root.cpio.gz" \
-	-append "console=ttyS0 panic=-1 oops=panic quiet loglevel=4 ${PEERCRED_APPEND:-}" </dev/null >"$log" 2>&1
+	-append "console=$console panic=-1 oops=panic quiet loglevel=4 ${PEERCRED_APPEND:-}" </dev/null >"$log" 2>&1
 rc=$?
 set -e
 rm -f "$root.cpio.gz"
