@@ -66,7 +66,7 @@ help:
 	@echo "make check           install deps, run every test, print 'N passed, N failed'"
 	@echo "make tour            preexisting connections, drift, identity, namespaces, the CLI, in a guest"
 	@echo "make kunit            KUnit suites on every series (newest under UML, others in QEMU)"
-	@echo "make torture          KASAN/lockdep/kmemleak/failslab debug kernels (generic, PREEMPT_RT) under load"
+	@echo "make torture          KASAN/lockdep/kmemleak/failslab debug kernels (x86_64 generic, arm64 PREEMPT_RT) under load"
 	@echo "make bench            connect cost and table scale, in a guest (figures only)"
 	@echo "make profile          instructions a connection per function, counted in a guest"
 	@echo "make style           checkpatch --strict on every C file"

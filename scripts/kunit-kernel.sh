@@ -14,13 +14,17 @@
 #   debug     x86_64, kunit/qemu.config + kunit/debug.config: KASAN,
 #             kmemleak, failslab (scripts/torture.sh, and 6.1's KUnit run)
 #   debug-rt  the same + kunit/rt.config: PREEMPT_RT
-# The x86_64 kernels are allnoconfig plus the fragments (make allnoconfig
-# KCONFIG_ALLCONFIG=...), as small as a kernel that boots the guests can be;
+#   debug-arm64, debug-rt-arm64  arm64 (cross-built), as debug and
+#             debug-rt: the arm64 torture run and its KUnit suites
+# Each kernel of QEMU is allnoconfig plus the fragments (make allnoconfig
+# KCONFIG_ALLCONFIG=...), kunit/x86_64.config or kunit/arm64.config after
+# kunit/qemu.config, as small as a kernel that boots the guests can be;
 # the build fails if an option the fragments set (the last assignment
 # winning) is not what the final .config has, as kunit.py fails UML's.
 #
 # Prints the build directory on stdout; it is a KDIR for module builds and
-# holds arch/x86/boot/bzImage (x86_64) or linux (UML). The kernel is cached
+# holds arch/x86/boot/bzImage (x86_64), arch/arm64/boot/Image (arm64) or
+# linux (UML). The kernel is cached
 # under $PEERCRED_CACHE/KIND-KERNELVERSION-CONFIGHASH and rebuilt only when
 # the options or the extracted source change (a stamp holds the source's
 # identity). Only a build takes the one kernel-build lock: two builds on two
@@ -36,14 +40,16 @@ readonly prog=kunit-kernel
 log() { printf '%s: %s\n' "$prog" "$*" >&2; }
 die() { log "$*"; exit 2; }
 
-(($# == 2)) || die "usage: $0 SERIES uml|kunit|debug|debug-rt"
+(($# == 2)) || die "usage: $0 SERIES uml|kunit|debug|debug-rt|debug-arm64|debug-rt-arm64"
 series=$1 kind=$2
 k=$PEERCRED_TOP/kunit
 case $kind in
 uml) arch=um fragments=("$k/.kunitconfig") ;;
-kunit) arch=x86_64 fragments=("$k/qemu.config") ;;
-debug) arch=x86_64 fragments=("$k/qemu.config" "$k/debug.config") ;;
-debug-rt) arch=x86_64 fragments=("$k/qemu.config" "$k/debug.config" "$k/rt.config") ;;
+kunit) arch=x86_64 fragments=("$k/qemu.config" "$k/x86_64.config") ;;
+debug) arch=x86_64 fragments=("$k/qemu.config" "$k/x86_64.config" "$k/debug.config") ;;
+debug-rt) arch=x86_64 fragments=("$k/qemu.config" "$k/x86_64.config" "$k/debug.config" "$k/rt.config") ;;
+debug-arm64) arch=arm64 fragments=("$k/qemu.config" "$k/arm64.config" "$k/debug.config") ;;
+debug-rt-arm64) arch=arm64 fragments=("$k/qemu.config" "$k/arm64.config" "$k/debug.config" "$k/rt.config") ;;
 *) die "unknown kernel kind '$kind'" ;;
 esac
 for f in "${fragments[@]}"; do
@@ -66,7 +72,7 @@ fi
 # has on: /proc/sys once EXPERT is on (CONFIG_PROC_SYSCTL, named
 # CONFIG_SYSCTL by 7.3), and 6.13's kunit.autorun, without which the suites
 # load and never run.
-if [[ $arch == x86_64 ]]; then
+if [[ $arch != um ]]; then
 	if grep -q '^config PROC_SYSCTL$' "$ksrc/fs/proc/Kconfig"; then
 		add+=(CONFIG_PROC_SYSCTL=y)
 	else
@@ -108,11 +114,11 @@ hash=$({
 } | sort | sha256sum | cut -c1-12)
 build=$PEERCRED_CACHE/$kind-$kver-$hash
 stamp=$build/.peercred-built
-if [[ $arch == um ]]; then
-	image=$build/linux
-else
-	image=$build/arch/x86/boot/bzImage
-fi
+case $arch in
+um) image=$build/linux ;;
+x86_64) image=$build/arch/x86/boot/bzImage ;;
+arm64) image=$build/arch/arm64/boot/Image ;;
+esac
 
 # A no-op kernel make still walks the whole tree: the stamp makes a warm
 # run instant. It names the source it was built from, so a re-extracted or
@@ -140,12 +146,16 @@ if built; then
 	exit 0
 fi
 
-# x86_64: allnoconfig with the fragments, checked, then built.
-build_x86() {
+# QEMU's kernels: allnoconfig with the fragments, checked, then built,
+# cross-built for another architecture than the host's.
+build_qemu() {
 	local merged=$build/.peercred-fragments missing
+	local -a make=(make -C "$ksrc" O="$build" ARCH="$arch")
+	if [[ $arch == arm64 && $(uname -m) != aarch64 ]]; then
+		make+=(CROSS_COMPILE=aarch64-linux-gnu-)
+	fi
 	options >"$merged"
-	make -C "$ksrc" O="$build" ARCH=x86_64 KCONFIG_ALLCONFIG="$merged" \
-		allnoconfig || return
+	"${make[@]}" KCONFIG_ALLCONFIG="$merged" allnoconfig || return
 	# An option "is not set" is also met by one the kernel does not have.
 	missing=$(awk '
 	NR == FNR { have[$0] = 1; next }
@@ -155,7 +165,7 @@ build_x86() {
 		printf 'kunit-kernel: not in the final .config:\n%s\n' "$missing"
 		return 1
 	fi
-	make -C "$ksrc" O="$build" ARCH=x86_64 -j"$(nproc)" all
+	"${make[@]}" -j"$(nproc)" all
 }
 
 mkdir -p "$build"
@@ -166,7 +176,7 @@ if [[ $arch == um ]]; then
 	python3 "$ksrc/tools/testing/kunit/kunit.py" build --arch="$arch" \
 		"${kconfigs[@]}" "${addargs[@]}" --build_dir="$build" --jobs="$(nproc)"
 else
-	build_x86
+	build_qemu
 fi >"$build/build.log" 2>&1 || {
 	tail -n 30 "$build/build.log" >&2
 	die "kernel build failed, full log: $build/build.log"

@@ -69,9 +69,11 @@ peercred_ktap_verdict() {
 }
 
 # The series of scripts/kernels (lib.sh's peercred_kernels), oldest first,
-# one a line: 6.1, 6.12, 7.3. The newest runs KUnit under UML and the RT
-# torture; the others KUnit in QEMU. Fails while the list still names an
-# unresolved "newest" (scripts/deps.sh fetches the package lists for it).
+# one a line: 6.1, 6.12, 7.3. The oldest runs KUnit and the generic torture
+# in one x86_64 debug kernel, the newest both in a PREEMPT_RT debug kernel
+# (arm64 when the list has arm64 kernels), the others KUnit in a lean
+# x86_64 kernel. Fails while the list still names an unresolved "newest"
+# (scripts/deps.sh fetches the package lists for it).
 peercred_kunit_series() {
 	local s
 	s=$(peercred_kernels | awk '{ print $2 }' | sort -uV) || return 1
@@ -79,11 +81,25 @@ peercred_kunit_series() {
 	printf '%s\n' "$s"
 }
 
-# torture.sh's default targets, one a line: the oldest series' generic debug
-# kernel, then the newest's PREEMPT_RT one (6.1, 7.3-rt). Fails as
-# peercred_kunit_series does.
+# torture.sh's default targets, one a line: the oldest series' generic
+# x86_64 debug kernel, then the newest's PREEMPT_RT one, arm64 when the list
+# has arm64 kernels (6.1, 7.3-rt-arm64): one generic and one RT, one of
+# each architecture, three kernels built from source in all with KUnit's
+# lean one. Fails as peercred_kunit_series does.
 peercred_torture_targets() {
-	local s
+	local s rt=-rt
 	s=$(peercred_kunit_series) || return 1
-	printf '%s\n%s-rt\n' "$(head -n 1 <<<"$s")" "$(tail -n 1 <<<"$s")"
+	! peercred_kernels | awk '$6 == "arm64"' | grep -q . || rt=-rt-arm64
+	printf '%s\n%s%s\n' "$(head -n 1 <<<"$s")" "$(tail -n 1 <<<"$s")" "$rt"
+}
+
+# The kunit-kernel.sh kind of a torture target: 6.1 debug, 7.3-rt debug-rt,
+# 7.3-rt-arm64 debug-rt-arm64.
+peercred_torture_kind() {
+	case $1 in
+	*-rt-arm64) echo debug-rt-arm64 ;;
+	*-arm64) echo debug-arm64 ;;
+	*-rt) echo debug-rt ;;
+	*) echo debug ;;
+	esac
 }

@@ -1,20 +1,22 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Run peercred's KUnit suites in an x86_64 KUnit kernel under QEMU.
+# Run peercred's KUnit suites in a KUnit kernel under QEMU.
 #
-#   scripts/kunit-qemu.sh --src SERIES [--kernel kunit|debug] [--no-deps]
+#   scripts/kunit-qemu.sh --src SERIES [--kernel KIND] [--no-deps]
 #
 # --src picks the Debian linux-source-SERIES package (6.1, 6.12, ...);
-# --kernel the kernel (scripts/kunit-kernel.sh): kunit, the lean one
+# --kernel the kernel (scripts/kunit-kernel.sh): kunit, the lean x86_64 one
 # (kunit/qemu.config: KUnit, ftrace, lockdep, raw-lock nesting,
-# atomic-sleep checks; the default), or debug, the torture kernel with KASAN
-# and kmemleak on top (kunit/debug.config; make check runs 6.1 there, so
-# that 6.1 needs one kernel build); --no-deps skips scripts/deps.sh.
+# atomic-sleep checks; the default), or a torture kernel with KASAN and
+# kmemleak on top (kunit/debug.config): debug, debug-rt (x86_64), or
+# debug-rt-arm64 (arm64 PREEMPT_RT). make check runs the oldest series in
+# torture's debug kernel and the newest in torture's arm64 one, so that
+# neither needs a second kernel build; --no-deps skips scripts/deps.sh.
 #
-# For the newest source the suites run under UML (scripts/kunit-uml.sh);
 # UML from 6.1 and 6.12 cannot start a user process on a host CPU with
-# AMX/AVX-512, so their suites run here. The kernel boots under QEMU TCG
+# AMX/AVX-512, and would be one more kernel build: every series runs
+# here, under QEMU TCG
 # (scripts/guest/boot.sh: busybox initramfs, two vCPUs); the guest
 # (scripts/guest/kunit.sh) loads peercred.ko, then peercred_kunit.ko, whose
 # suites run with the probes live, the probe-path cases (probe_kunit.c)
@@ -65,7 +67,7 @@ while (($#)); do
 	esac
 done
 [[ $series =~ ^[0-9]+\.[0-9]+$ ]] || usage
-[[ $kind == kunit || $kind == debug ]] || usage
+case $kind in kunit | debug | debug-rt | debug-rt-arm64) ;; *) usage ;; esac
 
 repo=${PEERCRED_REPO:-$PEERCRED_TOP}
 repo=$(cd "$repo" && pwd -P) || exit 2
@@ -75,7 +77,8 @@ trap 'rm -rf "$tmp"' EXIT
 
 # Results on stdout (and in $tmp/out); returns 2 when nothing could run.
 run() {
-	local build ext kver ksrc t0 log mem=1024
+	local build ext kver ksrc t0 log image arch mem=1024
+	local -a karch
 
 	if ((with_deps)) && ! "$PEERCRED_TOP/scripts/deps.sh" >&2; then
 		echo "FAIL deps: scripts/deps.sh failed"
@@ -99,7 +102,8 @@ run() {
 	rm -rf "$ext"
 	mkdir -p "$ext"
 	(cd "$repo" && tar cf - Kbuild module kunit) | tar xf - -C "$ext"
-	if ! make -C "$build" M="$ext" -j"$(nproc)" W=1 C=2 modules >"$ext/build.log" 2>&1; then
+	mapfile -t karch < <(peercred_kdir_args "$build")
+	if ! make -C "$build" M="$ext" "${karch[@]}" -j"$(nproc)" W=1 C=2 modules >"$ext/build.log" 2>&1; then
 		tail -n 30 "$ext/build.log" >&2
 		echo "FAIL module-build: peercred does not build against $build (log: $ext/build.log)"
 		return 2
@@ -122,12 +126,21 @@ run() {
 	[[ $kind == kunit ]] || mem=2048
 	kver=$(basename "$build")
 	log=$PEERCRED_CACHE/kunit-qemu-$kver.log
-	log "booting $build/arch/x86/boot/bzImage (serial log: $log)"
+	image=$(peercred_kdir_image "$build")
+	log "booting $image (serial log: $log)"
 	mkdir -p "$tmp/cache"
+	# boot.sh copies $PEERCRED_CACHE/guest-bin into the guest: none here;
+	# another architecture's guest takes its busybox from its guest-root.
+	case $image in
+	*/arm64/*)
+		arch=arm64
+		ln -s "$(peercred_guest_dir guest-root "$arch")" \
+			"$(PEERCRED_CACHE=$tmp/cache peercred_guest_dir guest-root "$arch")"
+		;;
+	esac
 	t0=$SECONDS
-	# boot.sh copies $PEERCRED_CACHE/guest-bin into the guest: none here.
 	PEERCRED_CACHE=$tmp/cache PEERCRED_MEM=$mem PEERCRED_APPEND="log_buf_len=4M" \
-		"$PEERCRED_TOP/scripts/guest/boot.sh" "$build/arch/x86/boot/bzImage" \
+		"$PEERCRED_TOP/scripts/guest/boot.sh" "$image" \
 		"$ext" "$PEERCRED_TOP/scripts/guest/kunit.sh" "$log" 2 "$timeout"
 	echo "FIGURE guest-run $((SECONDS - t0))s"
 

@@ -1,16 +1,17 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# KUnit on every series of scripts/kernels (also make kunit):
+# KUnit on every series of scripts/kernels (also make kunit), each in a
+# kernel booted under QEMU (scripts/kunit-qemu.sh):
 #
 #   scripts/kunit.sh [--no-deps]
 #
-# the newest series under UML (scripts/kunit-uml.sh), the others in QEMU
-# x86_64 KUnit kernels (scripts/kunit-qemu.sh): UML from 6.1 and 6.12
-# cannot start a user process on a host CPU with AMX/AVX-512. The oldest
-# runs in the debug kernel torture.sh builds for it, so that series needs
-# one kernel build, not two. Every result is named kunit/SERIES/...; a
-# runner that fails without saying why is a FAIL too. The last line is
-# "N passed, N failed".
+# the oldest and the newest in the debug kernels torture.sh builds for
+# them (lib: peercred_torture_targets; the newest's is arm64 PREEMPT_RT
+# when the list has arm64 kernels), so that those series need one kernel
+# build each, the others in the lean x86_64 KUnit kernel. Every result is
+# named kunit/NAME/..., NAME the series, the torture target's name for the
+# newest (7.3-rt-arm64); a runner that fails without saying why is a FAIL
+# too. The last line is "N passed, N failed".
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 . "$PEERCRED_TOP/scripts/kunit-lib.sh"
@@ -37,18 +38,20 @@ kunit() {
 }
 
 all() {
-	local series oldest newest s kernel
+	local series oldest newest s kernel target
 	if ! series=$(peercred_kunit_series); then
 		echo "FAIL kunit/kernels: scripts/kernels names no series (run scripts/deps.sh)" | tee -a "$out"
 		return
 	fi
 	oldest=$(head -n 1 <<<"$series") newest=$(tail -n 1 <<<"$series")
-	kunit "$newest" "$PEERCRED_TOP/scripts/kunit-uml.sh" "${deps[@]}" --src "$newest"
+	target=$(peercred_torture_targets | tail -n 1)
 	for s in $(head -n -1 <<<"$series"); do
 		kernel=kunit
 		[ "$s" != "$oldest" ] || kernel=debug
 		kunit "$s" "$PEERCRED_TOP/scripts/kunit-qemu.sh" "${deps[@]}" --src "$s" --kernel "$kernel"
 	done
+	kunit "$target" "$PEERCRED_TOP/scripts/kunit-qemu.sh" "${deps[@]}" --src "$newest" \
+		--kernel "$(peercred_torture_kind "$target")"
 }
 
 all

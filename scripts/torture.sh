@@ -6,11 +6,14 @@
 #
 #   scripts/torture.sh [--no-deps] [TARGET...]
 #
-# A TARGET is a series (6.1: the generic debug kernel, kunit/qemu.config +
-# kunit/debug.config) or SERIES-rt (the same with kunit/rt.config:
-# PREEMPT_RT). The default is the oldest and the newest series of
-# scripts/kernels: 6.1 and 7.3-rt. For each, builds (or reuses) the x86_64
-# debug kernel (scripts/kunit-kernel.sh), peercred.ko and peercred_kunit.ko
+# A TARGET is a series (6.1: the generic x86_64 debug kernel,
+# kunit/qemu.config + kunit/x86_64.config + kunit/debug.config), SERIES-rt
+# (the same with kunit/rt.config: PREEMPT_RT), and either with -arm64 (the
+# arm64 kernel, kunit/arm64.config, cross-built, booted in
+# qemu-system-aarch64). The default is the oldest series of scripts/kernels
+# generic and the newest PREEMPT_RT, arm64 when the list has arm64 kernels:
+# 6.1 and 7.3-rt-arm64. For each, builds (or reuses) the debug kernel
+# (scripts/kunit-kernel.sh), peercred.ko and peercred_kunit.ko
 # against it, and the static guest programs pcstress, pcload and pctest; then boots
 # the kernels side by side under QEMU, two vCPUs each, and runs
 # scripts/guest/torture.sh in each: the KUnit suites with the probes live, a
@@ -55,9 +58,9 @@ with_deps=1 targets=()
 for a; do
 	case $a in
 	--no-deps) with_deps=0 ;;
-	[0-9]*.[0-9]* | [0-9]*.[0-9]*-rt) targets+=("$a") ;;
+	[0-9]*.[0-9]* | [0-9]*.[0-9]*-rt | [0-9]*.[0-9]*-arm64 | [0-9]*.[0-9]*-rt-arm64) targets+=("$a") ;;
 	*)
-		echo "usage: $0 [--no-deps] [SERIES|SERIES-rt...]" >&2
+		echo "usage: $0 [--no-deps] [SERIES[-rt][-arm64]...]" >&2
 		exit 2
 		;;
 	esac
@@ -73,17 +76,18 @@ out=$(mktemp)
 tmp=$(mktemp -d)
 trap 'rm -rf "$out" "$tmp"' EXIT
 
-# Per target: the kernel tree, the module build, the kernel's source.
-declare -A kdirs=() builds=() ksrcs=()
+# Per target: the module build, the kernel's source, the kernel's image.
+declare -A builds=() ksrcs=() images=()
 # The fuzz phase's fuzzer, from Debian's trinity package (scripts/deps.sh).
 readonly fuzzer=/usr/bin/trinity
 
 # torture_prepare TARGET: build its debug kernel, the modules and the guest
 # programs; results on stdout. True when the target can boot.
 torture_prepare() {
-	local t=$1 series=${1%-rt} kind=debug kdir build ksrc tcache
+	local t=$1 series=${1%%-*} kind arch=amd64 kdir build ksrc tcache cc bin
 
-	[[ $t == *-rt ]] && kind=debug-rt
+	kind=$(peercred_torture_kind "$t")
+	[[ $t != *-arm64 ]] || arch=arm64
 	tcache=$PEERCRED_CACHE/torture/$t
 	if ! ksrc=$(peercred_source "$series"); then
 		echo "FAIL torture/$t/source: no linux-source-$series (run scripts/deps.sh)"
@@ -116,33 +120,32 @@ torture_prepare() {
 	# The guest programs of this run only: boot.sh copies every file of
 	# $PEERCRED_CACHE/guest-bin into the guest, so each target has a cache
 	# of its own.
-	rm -rf "$tcache/guest-bin"
-	mkdir -p "$tcache/guest-bin"
-	if ! gcc -static -O2 -Wall -Wextra -Werror -o "$tcache/guest-bin/pcstress" \
+	bin=$(PEERCRED_CACHE=$tcache peercred_guest_dir guest-bin "$arch")
+	cc=$(peercred_guest_cc "$arch") || return 1
+	rm -rf "$bin"
+	mkdir -p "$bin"
+	if ! $cc -static -O2 -Wall -Wextra -Werror -o "$bin/pcstress" \
 		"$PEERCRED_TOP/scripts/guest/stress.c" ||
-		! gcc -static -O2 -Wall -Wextra -Werror -o "$tcache/guest-bin/pcload" \
+		! $cc -static -O2 -Wall -Wextra -Werror -o "$bin/pcload" \
 			"$PEERCRED_TOP/scripts/guest/load.c" ||
-		! peercred_guest_bin "$tcache/guest-bin"; then
+		! peercred_guest_bin "$bin" "$arch"; then
 		echo "FAIL torture/$t/guest-programs: do not build"
 		return 1
 	fi
-	# The fuzzer and the libraries it links (ldd: libc and the loader), at
-	# the same paths, in a tree boot.sh copies over the guest's root.
+	# The fuzzer of the guest's architecture and the libraries it links,
+	# at the same paths, in a tree boot.sh copies over the guest's root;
+	# another architecture's busybox, from the cache's guest-root.
 	rm -rf "$tcache/guest-overlay"
-	mkdir -p "$tcache/guest-overlay${fuzzer%/*}"
-	if ! libs=$(ldd "$fuzzer" | awk '/=>/ { print $3 } /ld-linux/ { print $1 }') ||
-		! cp "$fuzzer" "$tcache/guest-overlay$fuzzer"; then
-		echo "FAIL torture/$t/fuzzer: no $fuzzer to copy into the guest (run scripts/deps.sh)"
+	if ! peercred_copy_bins "$arch" "$tcache/guest-overlay" "$fuzzer"; then
+		echo "FAIL torture/$t/fuzzer: no $arch $fuzzer to copy into the guest (run scripts/deps.sh)"
 		return 1
 	fi
-	for f in $libs; do
-		mkdir -p "$tcache/guest-overlay${f%/*}"
-		if ! cp -L "$f" "$tcache/guest-overlay$f"; then
-			echo "FAIL torture/$t/fuzzer: cannot copy $f, which $fuzzer links"
-			return 1
-		fi
-	done
-	kdirs[$t]=$kdir builds[$t]=$build ksrcs[$t]=$ksrc
+	if [[ $arch != amd64 ]]; then
+		rm -rf "$(PEERCRED_CACHE=$tcache peercred_guest_dir guest-root "$arch")"
+		ln -s "$(peercred_guest_dir guest-root "$arch")" \
+			"$(PEERCRED_CACHE=$tcache peercred_guest_dir guest-root "$arch")"
+	fi
+	builds[$t]=$build ksrcs[$t]=$ksrc images[$t]=$(peercred_kdir_image "$kdir")
 }
 
 # torture_boot TARGET: run the scenario in its guest (serial log in the
@@ -157,7 +160,7 @@ torture_boot() {
 		echo "FUZZ_SECS=$fuzz_secs"
 		cat "$PEERCRED_TOP/scripts/guest/torture.sh"
 	} >"$scenario"
-	log "$t: booting ${kdirs[$t]}/arch/x86/boot/bzImage (serial log: $tcache/guest.log)"
+	log "$t: booting ${images[$t]} (serial log: $tcache/guest.log)"
 	SECONDS=0
 	# KASAN wants memory; the log buffer holds the whole run for the
 	# guest's dmesg scan. (Rows come from a pool allocated at load: there
@@ -165,11 +168,11 @@ torture_boot() {
 	# task, see guest/torture.sh.) The
 	# generic kernel is built PREEMPT_DYNAMIC: full preemption widens every
 	# race. PREEMPT_RT is fully preemptible as it is.
-	[[ $t == *-rt ]] || append+=' preempt=full'
+	[[ $t == *-rt || $t == *-rt-* ]] || append+=" preempt=full"
 	for try in 1 2; do
 		PEERCRED_CACHE=$tcache PEERCRED_MEM=$mem PEERCRED_APPEND=$append \
 			PEERCRED_OVERLAY=$tcache/guest-overlay \
-			"$PEERCRED_TOP/scripts/guest/boot.sh" "${kdirs[$t]}/arch/x86/boot/bzImage" \
+			"$PEERCRED_TOP/scripts/guest/boot.sh" "${images[$t]}" \
 			"${builds[$t]}" "$scenario" "$tcache/guest.log" 2 "$timeout"
 		# A splat of the kernel's own boot, before the scenario's first
 		# phase (nothing of ours is loaded yet), turns lockdep off for the
