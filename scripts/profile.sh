@@ -17,6 +17,9 @@ series=${1:-6.1} loop=${2:-socketpair} n=${3:-30000}
 case $loop in connect | socketpair) ;; *) die "usage: $0 [SERIES [connect|socketpair [N]]]" ;; esac
 "$PEERCRED_TOP/scripts/deps.sh"
 kver=$(peercred_kernel "$series") || die "no Debian $series kernel installed"
+# The plugin knows x86_64's mark instruction (guest/bench.c: pb_mark).
+[ "$(peercred_arch_of "$kver")" = amd64 ] ||
+	die "profile counts amd64 guests only; $series is $(peercred_arch_of "$kver") (make bench measures it)"
 build=$(peercred_build "$kver")
 peercred_bench_parts "$kver" "$build"
 
