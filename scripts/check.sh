@@ -14,35 +14,32 @@ s=$PEERCRED_TOP/scripts
 # Two lanes side by side. A QEMU guest runs on one host thread
 # (thread=single), so one lane alone would leave the second core idle.
 # The first lane has the static checks (two streams of module builds),
-# the guests of the Debian kernels but the last PREEMPT_RT one, D-Bus and
-# Prometheus. The second has torture on both debug kernels (PREEMPT_RT
-# first, the longest job), KUnit, then that last kernel's guest and D-Bus
-# run: with a warm cache, the two lanes take about as long. Kernel builds
-# never overlap (kunit-kernel.sh holds one lock for all). Results are
-# shown as they come, the summary counts both lanes.
+# the guests of the host's architecture's kernels (PREEMPT_RT after the
+# rest), their D-Bus runs and Prometheus. The second has torture on both
+# debug kernels (the newest's PREEMPT_RT one first, the longest job), KUnit,
+# then the guests and D-Bus runs of the other architecture's kernels
+# (arm64): with a warm cache, the two lanes take about as long. Kernel
+# builds never overlap (kunit-kernel.sh holds one lock for all). Results
+# are shown as they come, the summary counts both lanes.
 # shellcheck source=scripts/kunit-lib.sh
 . "$PEERCRED_TOP/scripts/kunit-lib.sh"
 generic=() rt=()
 if targets=$(peercred_torture_targets); then
 	generic=("$(head -n 1 <<<"$targets")") rt=("$(tail -n 1 <<<"$targets")")
 fi
-# The Debian kernels' guests: PREEMPT_RT ones after the rest (an empty
-# list would mean all of them: skipped instead).
+# The Debian kernels' guests (an empty list would mean all of them:
+# skipped instead).
 kernels=$(peercred_kernels) || die "no kernel list"
-mapfile -t rt_kernels < <(awk '$3 == "rt" { print $1 }' <<<"$kernels")
-mapfile -t other_kernels < <(awk '$3 != "rt" { print $1 }' <<<"$kernels")
-mapfile -t rt_full < <(awk '$3 == "rt" && $5 == "full" { print $1 }' <<<"$kernels")
-mapfile -t other_full < <(awk '$3 != "rt" && $5 == "full" { print $1 }' <<<"$kernels")
-# The last PREEMPT_RT kernel's guest and D-Bus run go to the second lane.
-late=() late_full=()
-if ((${#rt_kernels[@]} > 1)); then
-	late=("${rt_kernels[-1]}")
-	unset 'rt_kernels[-1]'
-	if ((${#rt_full[@]})) && [ "${rt_full[-1]}" = "${late[0]}" ]; then
-		late_full=("${late[0]}")
-		unset 'rt_full[-1]'
-	fi
-fi
+host=$(dpkg --print-architecture)
+pick() {	# pick AWK-CONDITION: the names of the kernels it selects
+	awk -v host="$host" "$1 { print \$1 }" <<<"$kernels"
+}
+mapfile -t other_kernels < <(pick '$6 == host && $3 != "rt"')
+mapfile -t other_full < <(pick '$6 == host && $3 != "rt" && $5 == "full"')
+mapfile -t rt_kernels < <(pick '$6 == host && $3 == "rt"')
+mapfile -t rt_full < <(pick '$6 == host && $3 == "rt" && $5 == "full"')
+mapfile -t cross_kernels < <(pick '$6 != host')
+mapfile -t cross_full < <(pick '$6 != host && $5 == "full"')
 guests() {	# guests KERNEL...: the guest checks on those kernels
 	(($# == 0)) || "$s/guest-test.sh" "$@"
 }
@@ -62,8 +59,8 @@ lane1=$!
 	# Without a series list, torture.sh above said why.
 	((${#generic[@]} == 0)) || PEERCRED_TORTURE_JOBS=1 "$s/torture.sh" --no-deps "${generic[@]}"
 	"$s/kunit.sh" --no-deps
-	guests "${late[@]}"
-	((${#late_full[@]} == 0)) || "$s/dbus-test.sh" "${late_full[@]}"
+	guests "${cross_kernels[@]}"
+	((${#cross_full[@]} == 0)) || "$s/dbus-test.sh" "${cross_full[@]}"
 } 2>"$out/lane2.err" | tee "$out/lane2" | grep --line-buffered -E "$results" &
 lane2=$!
 wait "$lane1" "$lane2"
