@@ -16,11 +16,11 @@ s=$PEERCRED_TOP/scripts
 # The first lane has the static checks (two streams of module builds),
 # the guests of the host's architecture's kernels (PREEMPT_RT after the
 # rest), their D-Bus runs and Prometheus. The second has torture on both
-# debug kernels (the newest's PREEMPT_RT one first, the longest job), KUnit,
-# then the guests and D-Bus runs of the other architecture's kernels
-# (arm64): with a warm cache, the two lanes take about as long. Kernel
-# builds never overlap (kunit-kernel.sh holds one lock for all). Results
-# are shown as they come, the summary counts both lanes.
+# debug kernels (the newest's PREEMPT_RT one first, the longest job) and
+# KUnit. Both then share the other architecture's (arm64) guests and
+# D-Bus runs (shared, below). Kernel builds never overlap
+# (kunit-kernel.sh holds one lock for all). Results are shown as they
+# come, the summary counts both lanes.
 # shellcheck source=scripts/kunit-lib.sh
 . "$PEERCRED_TOP/scripts/kunit-lib.sh"
 generic=() rt=()
@@ -43,6 +43,20 @@ mapfile -t cross_full < <(pick '$6 != host && $5 == "full"')
 guests() {	# guests KERNEL...: the guest checks on those kernels
 	(($# == 0)) || "$s/guest-test.sh" "$@"
 }
+# The other architecture's guests and D-Bus runs need no kernel built
+# here, so both lanes end with them, each taking the next one not taken
+# (mkdir is the claim): the lane that is done first does more of them.
+# With a warm cache the two lanes end together; with a cold one the
+# second lane builds the kernels of KUnit and torture, and the first
+# boots every arm64 guest meanwhile.
+shared() {
+	local k
+	for k in "${cross_kernels[@]}"; do
+		! mkdir "$out/claim.$k" 2>/dev/null || guests "$k"
+	done
+	((${#cross_full[@]} == 0)) || ! mkdir "$out/claim.dbus" 2>/dev/null ||
+		"$s/dbus-test.sh" "${cross_full[@]}"
+}
 results='^(PASS|FAIL|SKIP) '
 {
 	"$s/static-check.sh"
@@ -52,6 +66,7 @@ results='^(PASS|FAIL|SKIP) '
 	"$s/metrics-test.sh"
 	guests "${rt_kernels[@]}"
 	((${#rt_full[@]} == 0)) || "$s/dbus-test.sh" "${rt_full[@]}"
+	shared
 } 2>"$out/lane1.err" | tee "$out/lane1" | grep --line-buffered -E "$results" &
 lane1=$!
 {
@@ -59,8 +74,7 @@ lane1=$!
 	# Without a series list, torture.sh above said why.
 	((${#generic[@]} == 0)) || PEERCRED_TORTURE_JOBS=1 "$s/torture.sh" --no-deps "${generic[@]}"
 	"$s/kunit.sh" --no-deps
-	guests "${cross_kernels[@]}"
-	((${#cross_full[@]} == 0)) || "$s/dbus-test.sh" "${cross_full[@]}"
+	shared
 } 2>"$out/lane2.err" | tee "$out/lane2" | grep --line-buffered -E "$results" &
 lane2=$!
 wait "$lane1" "$lane2"
