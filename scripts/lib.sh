@@ -255,8 +255,8 @@ peercred_kmake() {
 # kernels), which the tree does not remember, that architecture and the
 # cross compiler.
 peercred_kdir_args() {
-	if grep -qs '^CONFIG_ARM64=y' "$1/.config" && [ "$(uname -m)" != aarch64 ]; then
-		printf '%s\n' ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
+	if grep -qs '^CONFIG_ARM64=y' "$1/.config" && [ "$(dpkg --print-architecture)" != arm64 ]; then
+		printf '%s\n' ARCH=arm64 "CROSS_COMPILE=$(peercred_gnu_type arm64)-"
 	fi
 }
 
