@@ -7,7 +7,9 @@
  */
 
 #include <kunit/test.h>
+#include <linux/completion.h>
 #include <linux/ftrace.h>
+#include <linux/kthread.h>
 #include <net/af_unix.h>
 #include <net/sock.h>
 
@@ -139,12 +141,53 @@ static void peercred_probe_fires(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, peercred_probes_alive());
 }
 
+#define PEERCRED_ALIVE_ROUNDS	200
+
+struct peercred_alive_race {
+	struct completion done;
+	int dead;
+};
+
+static int peercred_alive_fn(void *data)
+{
+	struct peercred_alive_race *r = data;
+	int i;
+
+	for (i = 0; i < PEERCRED_ALIVE_ROUNDS; i++)
+		r->dead += !peercred_probes_alive();
+	complete(&r->done);
+	return 0;
+}
+
+/*
+ * Two callers at once (housekeeping's watch and a reader of the self-test
+ * may meet): each must see ftrace alive, and neither may wipe the other's
+ * filter ops while it is in use (the debug kernels' lockdep, mutex debugging
+ * and KASAN report it; the harness fails on any report).
+ */
+static void peercred_probe_alive_concurrent(struct kunit *test)
+{
+	struct peercred_alive_race r = { .dead = 0 };
+	struct task_struct *task;
+	int i, dead = 0;
+
+	init_completion(&r.done);
+	task = kthread_run(peercred_alive_fn, &r, "peercred-alive");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(task));
+	for (i = 0; i < PEERCRED_ALIVE_ROUNDS; i++)
+		dead += !peercred_probes_alive();
+	wait_for_completion(&r.done);
+	KUNIT_EXPECT_EQ(test, dead, 0);
+	KUNIT_EXPECT_EQ(test, r.dead, 0);
+}
+
 static struct kunit_case peercred_probe_cases[] = {
 	KUNIT_CASE(peercred_probe_socketpair),
 	KUNIT_CASE(peercred_probe_connect),
 	KUNIT_CASE(peercred_probe_refused),
 	KUNIT_CASE(peercred_probe_all_or_nothing),
 	KUNIT_CASE(peercred_probe_fires),
+	KUNIT_CASE(peercred_probe_alive_concurrent),
 	{}
 };
 

@@ -429,15 +429,20 @@ void peercred_probes_unregister(void)
 bool peercred_probes_alive(void)
 {
 	static struct ftrace_ops peercred_alive_ops;
+	static DEFINE_MUTEX(peercred_alive_lock);
 	int err;
 
 	/*
 	 * A new ops each time: ftrace_free_filter() frees its hashes and
-	 * leaves their pointers, for an ops that is never used again.
+	 * leaves their pointers, for an ops that is never used again. The
+	 * lock: wiping the ops while another caller holds its regex_lock or
+	 * owns its hashes would corrupt both (housekeeping and KUnit call in).
 	 */
+	mutex_lock(&peercred_alive_lock);
 	memset(&peercred_alive_ops, 0, sizeof(peercred_alive_ops));
 	err = ftrace_set_filter_ip(&peercred_alive_ops, peercred_socketpair_fn, 0, 1);
 	ftrace_free_filter(&peercred_alive_ops);
+	mutex_unlock(&peercred_alive_lock);
 	return err != -ENODEV;
 }
 EXPORT_SYMBOL_IF_KUNIT(peercred_probes_alive);
