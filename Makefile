@@ -28,9 +28,19 @@ load: modules
 unload:
 	rmmod peercred
 
+# The one place the version is written: debian/changelog's first line.
+VERSION := $(shell awk -F'[()]' 'NR == 1 { print $$2 }' debian/changelog)
+
 dkms-install:
-	cp -r . /usr/src/peercred-$$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
-	dkms install -m peercred -v $$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+	rm -rf /usr/src/peercred-$(VERSION)
+	mkdir -p /usr/src/peercred-$(VERSION)
+	cp -r Kbuild module /usr/src/peercred-$(VERSION)/
+	sed 's/#MODULE_VERSION#/$(VERSION)/' dkms.conf >/usr/src/peercred-$(VERSION)/dkms.conf
+	dkms install -m peercred -v $(VERSION)
+
+# peercred-dkms and peercred .debs in dist/ (scripts/deb.sh).
+deb:
+	scripts/deb.sh
 
 # The two commands of the README: a demo in a guest, and every test.
 demo:
@@ -62,6 +72,7 @@ help:
 	@echo "make [KDIR=...]      build module/peercred.ko"
 	@echo "make load|unload     insmod/rmmod on this machine (MAX_ROWS=N)"
 	@echo "make install         modules_install + depmod; make dkms-install"
+	@echo "make deb             Debian packages peercred-dkms and peercred, in dist/"
 	@echo "make demo            boot Debian's kernel in QEMU with peercred, print /proc/peercred"
 	@echo "make check           install deps, run every test, print 'N passed, N failed'"
 	@echo "make tour            preexisting connections, drift, identity, namespaces, the CLI, in a guest"
@@ -71,4 +82,4 @@ help:
 	@echo "make profile          instructions a connection per function, counted in a guest"
 	@echo "make style           checkpatch --strict on every C file"
 
-.PHONY: all modules clean install uninstall load unload dkms-install demo check tour kunit torture bench profile style help
+.PHONY: all modules clean install uninstall load unload dkms-install deb demo check tour kunit torture bench profile style help

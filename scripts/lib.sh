@@ -25,6 +25,11 @@ PEERCRED_APT_OPTS=(-o "Dir::Etc::sourcelist=$PEERCRED_APT/etc/sources.list"
 # shellcheck disable=SC2034 # for the scripts that source this file
 PEERCRED_HOST_SUITE=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
 
+# peercred's version: the one place it is written, debian/changelog.
+peercred_pkg_version() {
+	sed -n '1s/^peercred (\([^)]*\)).*/\1/p' "$PEERCRED_TOP/debian/changelog"
+}
+
 # Debian's suffix of a flavor's kernel versions and packages, on an
 # architecture (amd64, the default, or arm64): 6.1's rt-amd64, arm64.
 peercred_flavor_suffix() {
@@ -427,7 +432,7 @@ peercred_guest_dir() {	# peercred_guest_dir NAME [ARCH]
 # each file is renamed into place, so no boot copies a half-written one.
 peercred_guest_bin() {	# peercred_guest_bin DIR [ARCH]
 	local g="$PEERCRED_TOP/scripts/guest" id cc
-	local src=("$g"/{pctest,check,scenarios,preexisting,drift,namespaces,reader,hold,parked,share,hiding,flood,identity,forge,containers,pins}.c)
+	local src=("$g"/{pctest,check,scenarios,preexisting,drift,namespaces,reader,hold,parked,share,hiding,flood,identity,forge,containers,pins,system}.c)
 
 	cc=$(peercred_guest_cc "${2:-amd64}") || return 1
 	mkdir -p "$1"

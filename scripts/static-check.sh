@@ -31,7 +31,7 @@ in_root() {
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$PEERCRED_TOP/dkms.conf")
+ver=$(peercred_pkg_version)
 rows=$(peercred_kernels) || exit 2
 [ -z "$style_only" ] || rows=
 
@@ -85,8 +85,9 @@ check_kernel() {
 	in_root "$root" dkms remove -m peercred -v "$ver" --all >/dev/null 2>&1 </dev/null || true
 	rm -rf "$root/usr/src/peercred-$ver"
 	mkdir -p "$root/usr/src/peercred-$ver"
-	(cd "$PEERCRED_TOP" && tar cf - Kbuild Makefile dkms.conf module) |
+	(cd "$PEERCRED_TOP" && tar cf - Kbuild Makefile module) |
 		tar xf - -C "$root/usr/src/peercred-$ver"
+	sed "s/#MODULE_VERSION#/$ver/" "$PEERCRED_TOP/dkms.conf" >"$root/usr/src/peercred-$ver/dkms.conf"
 	mapfile -t cross < <(peercred_cross_env "$kver")
 	# shellcheck disable=SC2016 # expanded by the inner sh
 	in_root "$root" env "${cross[@]}" sh -c 'dkms add -m peercred -v "$1" >/dev/null &&
@@ -154,7 +155,7 @@ for f in $(cd "$PEERCRED_TOP" && git ls-files -co --exclude-standard -- '*.c' '*
 done
 
 # Every shell script: the guests' are busybox sh, the CLI POSIX sh.
-for f in $(cd "$PEERCRED_TOP" && git ls-files -co --exclude-standard -- '*.sh' scripts/peercred scripts/peercred-metrics .ci/run); do
+for f in $(cd "$PEERCRED_TOP" && git ls-files -co --exclude-standard -- '*.sh' scripts/peercred scripts/peercred-metrics .ci/run debian/*.postrm); do
 	ok=0
 	shellcheck -S warning "$PEERCRED_TOP/$f" >"$tmp/err" 2>&1 || ok=1
 	result "shellcheck/$f" $ok "$tmp/err"
