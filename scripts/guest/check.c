@@ -25,6 +25,9 @@
 
 static int failures;
 
+/* Set while many like checks run: only their failures are printed. */
+bool pc_quiet;
+
 /* The proc mount the tests read through. */
 const char *pc_proc = "/proc";
 
@@ -102,6 +105,8 @@ void pc_result(bool ok, const char *name, const char *fmt, ...)
 		n += vsnprintf(buf + n, sizeof(buf) - n, fmt, ap);
 		va_end(ap);
 	}
+	if (ok && pc_quiet)
+		return;
 	if (n > (int)sizeof(buf) - 2)
 		n = sizeof(buf) - 2;
 	buf[n++] = '\n';
@@ -118,6 +123,8 @@ void pc_skip(const char *name, const char *why)
 	char buf[512];
 	int n = snprintf(buf, sizeof(buf), "SKIP %s: %s\n", name, why);
 
+	if (pc_quiet)
+		return;
 	if (write(STDOUT_FILENO, buf, n < (int)sizeof(buf) ? n : (int)sizeof(buf) - 1) < 0)
 		exit(2);
 }

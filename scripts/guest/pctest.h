@@ -52,6 +52,7 @@ void pc_features(void);
 bool pc_shows_labels(void);
 bool pc_shows_pidfs(void);
 int pc_failures(void);
+extern bool pc_quiet;
 bool pc_find_row(unsigned long ino, struct pc_row *row, int *side);
 bool pc_find_detail(unsigned long ino, struct pc_detail *d);
 long pc_stat(const char *key);
@@ -78,6 +79,9 @@ void pc_xwrite(int fd, const void *buf, size_t len);
 int pc_wait_children(void);
 struct pc_ident pc_user(uid_t uid);
 void pc_hold_pairs(int n, int up, int hold);
+
+/* system.c: the rows of a booted Debian system (scripts/pkg-test.sh) */
+int pc_system(void);
 int pc_user_holds(uid_t uid, int n, int hold[2]);
 bool pc_other_user_recorded(const char *scenario, uid_t uid, const char *name);
 int pc_churn(int seconds);
