@@ -17,8 +17,8 @@ s=$PEERCRED_TOP/scripts
 # the guests of the host's architecture's kernels (PREEMPT_RT after the
 # rest), their D-Bus runs and Prometheus. The second has torture on both
 # debug kernels (the newest's PREEMPT_RT one first, the longest job) and
-# KUnit. Both then share the other architecture's (arm64) guests and
-# D-Bus runs (shared, below). Kernel builds never overlap
+# KUnit. Both then share the package test and the other architecture's
+# (arm64) guests and D-Bus runs (shared, below). Kernel builds never overlap
 # (kunit-kernel.sh holds one lock for all). Results are shown as they
 # come, the summary counts both lanes.
 # shellcheck source=scripts/kunit-lib.sh
@@ -51,6 +51,9 @@ guests() {	# guests KERNEL...: the guest checks on those kernels
 # boots every arm64 guest meanwhile.
 shared() {
 	local k
+	# The package test first: the lane done first takes it (its system
+	# image was started in the background below, at the beginning).
+	! mkdir "$out/claim.pkg" 2>/dev/null || "$s/pkg-test.sh" bookworm
 	for k in "${cross_kernels[@]}"; do
 		! mkdir "$out/claim.$k" 2>/dev/null || guests "$k"
 	done
@@ -58,6 +61,9 @@ shared() {
 		"$s/dbus-test.sh" "${cross_full[@]}"
 }
 results='^(PASS|FAIL|SKIP) '
+# The package test's Debian system (debootstrap: mostly the archive's time,
+# cached afterwards) is made while the lanes compile.
+"$s/pkg-test.sh" --image bookworm >"$out/image.log" 2>&1 &
 {
 	"$s/static-check.sh"
 	"$s/cli-test.sh" | sed 's#^\(PASS\|FAIL\) #\1 cli/#'
@@ -79,6 +85,6 @@ lane1=$!
 lane2=$!
 wait "$lane1" "$lane2"
 # What the lanes said besides results: progress, and why things failed.
-cat "$out/lane1.err" "$out/lane2.err" >&2
+cat "$out/image.log" "$out/lane1.err" "$out/lane2.err" >&2
 cat "$out/lane1" "$out/lane2" >"$out/all"
 peercred_summary "$out/all"
