@@ -7,20 +7,24 @@
 # them), then an ext4 disk image made from the directory by mke2fs -d (no
 # mount, no loop device), and the kernel and initramfs it boots beside it:
 #
-#   scripts/sysimage.sh RELEASE KVER   -> $PEERCRED_CACHE/sysimage-RELEASE-KVER/
-#                                         {root.img,vmlinuz,initrd.img}
+#   scripts/sysimage.sh RELEASE KVER [NEXT]
+#       -> $PEERCRED_CACHE/sysimage-RELEASE-KVER/{root.img,vmlinuz,initrd.img}
 #
-# Cached: made once per release and kernel, and whenever this script
+# NEXT, a newer kernel of the release, is the kernel upgrade the test
+# makes: its image and headers packages wait in apt's cache, not
+# installed, so that the guest installs them with apt and no network.
+# Cached: made once per release and kernels, and whenever this script
 # changes (its hash is part of the stamp). The image boots a unit that runs
 # /run.sh from a second disk (labelled PCTEST) on every boot, its output on
 # the serial console: the test brings its own steps each time.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-rel=${1:?usage: sysimage.sh RELEASE KVER} kver=${2:?usage: sysimage.sh RELEASE KVER}
+rel=${1:?usage: sysimage.sh RELEASE KVER [NEXT]} kver=${2:?usage: sysimage.sh RELEASE KVER [NEXT]}
+next=${3:-}
 mirror=http://deb.debian.org/debian
 out=$PEERCRED_CACHE/sysimage-$rel-$kver
-stamp=$(sha256sum "$0" | cut -c1-12)
+stamp="$(sha256sum "$0" | cut -c1-12) $next"
 # check.sh starts the build early, in the background: a second caller waits.
 mkdir -p "$PEERCRED_CACHE"
 exec 9>"$out.lock"
@@ -62,6 +66,12 @@ peercred_chroot "$root" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q
 	--no-install-recommends "linux-image-$kver" "linux-headers-$kver" >"$tmp/apt.log" 2>&1 ||
 	{ tail -20 "$tmp/apt.log" >&2; die "installing linux-image-$kver into the $rel image failed"; }
 peercred_chroot "$root" apt-get clean
+if [ -n "$next" ]; then
+	peercred_chroot "$root" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		--no-install-recommends --download-only "linux-image-$next" "linux-headers-$next" \
+		>"$tmp/apt-next.log" 2>&1 ||
+		{ tail -20 "$tmp/apt-next.log" >&2; die "downloading linux-image-$next for the $rel image failed"; }
+fi
 
 echo peercred-"$rel" >"$root/etc/hostname"
 printf '/dev/vda / ext4 rw,errors=remount-ro 0 1\n' >"$root/etc/fstab"
@@ -104,4 +114,8 @@ rm -rf --one-file-system "$root"
 echo "$stamp" >"$tmp/stamp"
 rm -rf --one-file-system "$out"
 mv "$tmp" "$out"
+# An image of the release's older kernel is 2.5 GiB nobody boots again.
+for old in "$PEERCRED_CACHE/sysimage-$rel-"*; do
+	[ "$old" = "$out" ] || [ ! -f "$old/stamp" ] || rm -rf --one-file-system "$old" "$old.lock"
+done
 echo "sysimage: $out ($size MiB)" >&2

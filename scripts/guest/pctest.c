@@ -47,7 +47,7 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "label-client") && argc == 3)
 		return pc_label_client(argv[2]);
 	if (!strcmp(argv[1], "system"))
-		return pc_system();
+		return pc_system(argc > 2 ? argv[2] : "boot");
 	if (!strcmp(argv[1], "runas"))
 		return pc_runas(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "serve") || !strcmp(argv[1], "dial") ||

@@ -81,7 +81,7 @@ struct pc_ident pc_user(uid_t uid);
 void pc_hold_pairs(int n, int up, int hold);
 
 /* system.c: the rows of a booted Debian system (scripts/pkg-test.sh) */
-int pc_system(void);
+int pc_system(const char *prefix);
 int pc_user_holds(uid_t uid, int n, int hold[2]);
 bool pc_other_user_recorded(const char *scenario, uid_t uid, const char *name);
 int pc_churn(int seconds);

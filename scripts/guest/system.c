@@ -85,20 +85,20 @@ static int pc_system_inodes(unsigned long *ino, int max)
 }
 
 /*
- * pctest system: each end of each row that a process holds agrees with
+ * pctest system PREFIX: each end of each row that a process holds agrees with
  * what the kernel tells that process. Ends no process holds (kernel
  * sockets, fds in flight) and ends closed meanwhile are counted, not
  * checked.
  */
-int pc_system(void)
+int pc_system(const char *p)
 {
 	static unsigned long ino[PC_SYSTEM_MAX];
 	int n = pc_system_inodes(ino, PC_SYSTEM_MAX), i, pid, fd, pidfd, got;
 	int checked = 0, unheld = 0, before, failed;
-	char name[64];
+	char name[128];
 
-	pc_result(n > 0, "system.rows", n < 0 ? "cannot read /proc/peercred" :
-		  "no rows on a booted system");
+	snprintf(name, sizeof(name), "%s.system.rows", p);
+	pc_result(n > 0, name, n < 0 ? "cannot read /proc/peercred" : "no rows on a booted system");
 	before = pc_failures();
 	for (i = 0; i < n; i++) {
 		if (!pc_holder(ino[i], &pid, &fd)) {
@@ -116,7 +116,7 @@ int pc_system(void)
 			continue;
 		}
 		/* Names carry the inode: a failure says which end. */
-		snprintf(name, sizeof(name), "system.end-%lu", ino[i]);
+		snprintf(name, sizeof(name), "%s.system.end-%lu", p, ino[i]);
 		pc_quiet = true;
 		pc_check_fd(name, got, NULL, NULL, NULL);
 		pc_quiet = false;
@@ -126,9 +126,10 @@ int pc_system(void)
 	failed = pc_failures() - before;
 	printf("system: %d ends in the table, %d checked, %d held by no process\n",
 	       n, checked, unheld);
-	pc_result(checked > 0 && checked * 2 >= n, "system.ends-checked",
+	snprintf(name, sizeof(name), "%s.system.ends-checked", p);
+	pc_result(checked > 0 && checked * 2 >= n, name,
 		  "only %d of %d ends could be fetched from their processes", checked, n);
-	pc_result(!failed, "system.ends-agree-with-getsockopt",
-		  "%d checks failed (above)", failed);
+	snprintf(name, sizeof(name), "%s.system.ends-agree-with-getsockopt", p);
+	pc_result(!failed, name, "%d checks failed (above)", failed);
 	return pc_failures() > 0;
 }
