@@ -28,8 +28,9 @@ load: modules
 unload:
 	rmmod peercred
 
-# The one place the version is written: debian/changelog's first line.
-VERSION := $(shell awk -F'[()]' 'NR == 1 { print $$2 }' debian/changelog)
+# The one place the version is written, debian/changelog, read as the
+# scripts read it.
+VERSION := $(shell bash -c '. scripts/lib.sh && peercred_pkg_version')
 
 dkms-install:
 	rm -rf /usr/src/peercred-$(VERSION)

@@ -12,13 +12,13 @@ STATE=/var/lib/peercred-test/step
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
 pass() { echo "PASS $1"; }
+fail() { echo "FAIL $1: $2"; }
 # show COMMAND...: a transcript for the README: "# COMMAND" and its output,
 # each line behind "| " (never read as a result).
 show() {
 	echo "| # $*"
 	"$@" 2>&1 | sed 's/^/| /'
 }
-fail() { echo "FAIL $1: $2"; }
 check() {	# check NAME WHY COMMAND...: PASS when COMMAND succeeds
 	n=$1 why=$2
 	shift 2
@@ -29,7 +29,7 @@ finish() {
 	systemctl poweroff
 	exit 0
 }
-next() {	# next STEP: reboot into STEP
+reboot_to() {	# reboot_to STEP: reboot, and go on with STEP
 	echo "$1" >"$STATE"
 	sync
 	systemctl reboot
@@ -145,7 +145,7 @@ install)
 		grep -qx peercred /usr/lib/modules-load.d/peercred.conf
 	check install.units "the metrics units are not known to systemd" \
 		systemctl cat peercred-metrics.timer peercred-metrics.service
-	next booted
+	reboot_to booted
 	;;
 booted)
 	loaded boot

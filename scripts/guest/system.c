@@ -66,7 +66,7 @@ static bool pc_holder(unsigned long ino, int *pid, int *fd)
 /* Every end's inode in the table, as root sees it. */
 static int pc_system_inodes(unsigned long *ino, int max)
 {
-	char line[2048], type[16], origin[16];
+	char line[2048];
 	unsigned long a, b;
 	int n = 0;
 	FILE *f = fopen("/proc/peercred", "r");
@@ -75,8 +75,7 @@ static int pc_system_inodes(unsigned long *ino, int max)
 		return -1;
 	if (fgets(line, sizeof(line), f))
 		while (n + 2 <= max && fgets(line, sizeof(line), f))
-			if (sscanf(line, "%15s %15s %lu %*s %*s %*s %*s %*s %lu",
-				   type, origin, &a, &b) == 4) {
+			if (sscanf(line, "%*s %*s %lu %*s %*s %*s %*s %*s %lu", &a, &b) == 2) {
 				ino[n++] = a;
 				ino[n++] = b;
 			}
