@@ -4,15 +4,18 @@
 # A Debian system with systemd as PID 1, as a lab machine has it, for the
 # package test (scripts/pkg-test.sh): debootstrap into a directory, Debian's
 # kernel and its headers installed from the release's apt (dkms needs
-# them), then an ext4 disk image made from the directory by mke2fs -d (no
-# mount, no loop device), and the kernel and initramfs it boots beside it:
+# them): the release's own (linux-image-amd64 of bookworm is 6.1, of trixie
+# 6.12), as a machine of that release runs before anyone upgrades it. Then
+# an ext4 disk image made from the directory by mke2fs -d (no mount, no
+# loop device), and the kernel and initramfs it boots beside it:
 #
-#   scripts/sysimage.sh RELEASE KVER [NEXT]
-#       -> $PEERCRED_CACHE/sysimage-RELEASE-KVER/{root.img,vmlinuz,initrd.img}
+#   scripts/sysimage.sh RELEASE [NEXT]
+#       -> $PEERCRED_CACHE/sysimage-RELEASE/{root.img,vmlinuz,initrd.img,kver}
 #
-# NEXT, a newer kernel of the release, is the kernel upgrade the test
-# makes: its image and headers packages wait in apt's cache, not
-# installed, so that the guest installs them with apt and no network.
+# NEXT, a newer kernel for the release (bookworm's linux-6.12, trixie's
+# 7.x from trixie-backports), is the kernel upgrade the test makes: its
+# image and headers packages wait in apt's cache, not installed, so that
+# the guest installs them with apt and no network.
 # Cached: made once per release and kernels, and whenever this script
 # changes (its hash is part of the stamp). The image boots a unit that runs
 # /run.sh from a second disk (labelled PCTEST) on every boot, its output on
@@ -20,10 +23,10 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-rel=${1:?usage: sysimage.sh RELEASE KVER [NEXT]} kver=${2:?usage: sysimage.sh RELEASE KVER [NEXT]}
-next=${3:-}
+rel=${1:?usage: sysimage.sh RELEASE [NEXT]}
+next=${2:-}
 mirror=http://deb.debian.org/debian
-out=$PEERCRED_CACHE/sysimage-$rel-$kver
+out=$PEERCRED_CACHE/sysimage-$rel
 stamp="$(sha256sum "$0" | cut -c1-12) $next"
 # check.sh starts the build early, in the background: a second caller waits.
 mkdir -p "$PEERCRED_CACHE"
@@ -32,18 +35,21 @@ flock 9
 [ "$(cat "$out/stamp" 2>/dev/null)" = "$stamp" ] && exit 0
 
 # The system a lab machine runs: systemd, D-Bus, logind, journald; ss
-# (iproute2); dkms and a compiler (dkms depends on them); node_exporter
-# and curl for the metrics timer.
-pkgs=systemd-sysv,dbus,libpam-systemd,iproute2,kmod,udev,procps,dkms,gcc,make,apt,e2fsprogs,prometheus-node-exporter,curl
+# (iproute2); dkms and a compiler (dkms depends on them); openssl, with
+# which dkms makes its signing key (dkms only recommends it; a lab machine
+# has it); node_exporter and curl for the metrics timer.
+pkgs=systemd-sysv,dbus,libpam-systemd,iproute2,kmod,udev,procps,dkms,gcc,make,apt,e2fsprogs,openssl,prometheus-node-exporter,curl
 
 case $rel in
 bookworm) sources="deb $mirror bookworm main
 deb $mirror bookworm-updates main
-deb http://deb.debian.org/debian-security bookworm-security main" ;;
+deb http://deb.debian.org/debian-security bookworm-security main"
+	next_suite=bookworm ;;
 trixie) sources="deb $mirror trixie main
 deb $mirror trixie-updates main
 deb $mirror trixie-backports main
-deb http://deb.debian.org/debian-security trixie-security main" ;;
+deb http://deb.debian.org/debian-security trixie-security main"
+	next_suite=trixie-backports ;;
 *) die "sysimage: no sources for release $rel" ;;
 esac
 
@@ -51,7 +57,7 @@ tmp=$out.tmp
 rm -rf --one-file-system "$tmp"
 mkdir -p "$tmp/root"
 root=$tmp/root
-echo "sysimage: debootstrap $rel with $kver (a few minutes)" >&2
+echo "sysimage: debootstrap $rel (a few minutes)" >&2
 debootstrap --variant=minbase --include="$pkgs" "$rel" "$root" "$mirror" >"$tmp/debootstrap.log" 2>&1 ||
 	{ tail -20 "$tmp/debootstrap.log" >&2; die "debootstrap $rel failed"; }
 printf '%s\n' "$sources" >"$root/etc/apt/sources.list"
@@ -63,12 +69,15 @@ printf 'MODULES=list\n' >"$root/etc/initramfs-tools/conf.d/peercred-test.conf"
 printf 'virtio_pci\nvirtio_blk\next4\n' >"$root/usr/share/initramfs-tools/modules.d/peercred-test"
 peercred_chroot "$root" apt-get update -qq
 peercred_chroot "$root" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	--no-install-recommends "linux-image-$kver" "linux-headers-$kver" >"$tmp/apt.log" 2>&1 ||
-	{ tail -20 "$tmp/apt.log" >&2; die "installing linux-image-$kver into the $rel image failed"; }
+	--no-install-recommends linux-image-amd64 linux-headers-amd64 >"$tmp/apt.log" 2>&1 ||
+	{ tail -20 "$tmp/apt.log" >&2; die "installing the $rel kernel into its image failed"; }
 peercred_chroot "$root" apt-get clean
+kver=$(ls "$root/lib/modules")
 if [ -n "$next" ]; then
+	# From its suite, with what it needs from there (linux-base of
+	# trixie-backports for 7.x): "NEXT SUITE" in the image's next file.
 	peercred_chroot "$root" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-		--no-install-recommends --download-only "linux-image-$next" "linux-headers-$next" \
+		--no-install-recommends --download-only -t "$next_suite" "linux-image-$next" "linux-headers-$next" \
 		>"$tmp/apt-next.log" 2>&1 ||
 		{ tail -20 "$tmp/apt-next.log" >&2; die "downloading linux-image-$next for the $rel image failed"; }
 fi
@@ -108,14 +117,17 @@ ln -sf /dev/null "$root/etc/systemd/system/serial-getty@ttyS0.service"
 
 cp "$root/boot/vmlinuz-$kver" "$tmp/vmlinuz"
 cp "$root/boot/initrd.img-$kver" "$tmp/initrd.img"
+echo "$kver" >"$tmp/kver"
+[ -z "$next" ] || echo "$next $next_suite" >"$tmp/next"
 size=$(($(du -sm "$root" | cut -f1) + 1536))
 mke2fs -q -t ext4 -L peercred-root -d "$root" "$tmp/root.img" "${size}M"
 rm -rf --one-file-system "$root"
 echo "$stamp" >"$tmp/stamp"
 rm -rf --one-file-system "$out"
 mv "$tmp" "$out"
-# An image of the release's older kernel is 2.5 GiB nobody boots again.
+# Images named for their kernel (sysimage-RELEASE-KVER) are of an older
+# version of this script: 2.5 GiB each that nobody boots again.
 for old in "$PEERCRED_CACHE/sysimage-$rel-"*; do
-	[ "$old" = "$out" ] || [ ! -f "$old/stamp" ] || rm -rf --one-file-system "$old" "$old.lock"
+	[ ! -f "$old/stamp" ] || rm -rf --one-file-system "$old" "$old.lock"
 done
-echo "sysimage: $out ($size MiB)" >&2
+echo "sysimage: $out ($kver, $size MiB)" >&2
