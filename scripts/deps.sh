@@ -21,12 +21,13 @@ set -euo pipefail
 # trinity: the system call fuzzer of the torture guests (scripts/torture.sh
 # copies it in; it is never run on the host). debhelper, dh-dkms and
 # lintian build and check the packages (make deb); qemu-img and mke2fs make
-# the package test's disks (scripts/pkg-test.sh).
+# the package test's disks, OVMF is its guests' UEFI firmware
+# (scripts/pkg-test.sh).
 pkgs=(build-essential bc bison flex libelf-dev libssl-dev kmod cpio xz-utils
       python3 perl sparse shellcheck dash dkms qemu-system-x86 busybox-static
       dbus-daemon dbus-bin dbus-tests debootstrap prometheus prometheus-node-exporter
       trinity linux-image-amd64 linux-headers-amd64
-      debhelper dh-dkms lintian qemu-utils e2fsprogs)
+      debhelper dh-dkms lintian qemu-utils e2fsprogs ovmf)
 mirror=http://deb.debian.org/debian
 # What a chroot is made with; dkms for the DKMS builds of its kernels.
 chroot_pkgs=build-essential,kmod,libelf-dev,sparse,dkms
