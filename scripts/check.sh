@@ -17,10 +17,10 @@ s=$PEERCRED_TOP/scripts
 # the guests of the host's architecture's kernels (PREEMPT_RT after the
 # rest), their D-Bus runs and Prometheus. The second has torture on both
 # debug kernels (the newest's PREEMPT_RT one first, the longest job) and
-# KUnit. Both then share the package test and the other architecture's
-# (arm64) guests and D-Bus runs (shared, below). Kernel builds never overlap
-# (kunit-kernel.sh holds one lock for all). Results are shown as they
-# come, the summary counts both lanes.
+# KUnit. Both then share the package tests (Debian 13, then 12) and the
+# other architecture's (arm64) guests and D-Bus runs (shared, below).
+# Kernel builds never overlap (kunit-kernel.sh holds one lock for all).
+# Results are shown as they come, the summary counts both lanes.
 # shellcheck source=scripts/kunit-lib.sh
 . "$PEERCRED_TOP/scripts/kunit-lib.sh"
 generic=() rt=()
@@ -34,11 +34,12 @@ host=$(dpkg --print-architecture)
 pick() {	# pick AWK-CONDITION: the names of the kernels it selects
 	awk -v host="$host" "$1 { print \$1 }" <<<"$kernels"
 }
-mapfile -t other_kernels < <(pick '$6 == host && $3 != "rt"')
+# (Level build: no guest in make check.)
+mapfile -t other_kernels < <(pick '$6 == host && $3 != "rt" && $5 != "build"')
 mapfile -t other_full < <(pick '$6 == host && $3 != "rt" && $5 == "full"')
-mapfile -t rt_kernels < <(pick '$6 == host && $3 == "rt"')
+mapfile -t rt_kernels < <(pick '$6 == host && $3 == "rt" && $5 != "build"')
 mapfile -t rt_full < <(pick '$6 == host && $3 == "rt" && $5 == "full"')
-mapfile -t cross_kernels < <(pick '$6 != host')
+mapfile -t cross_kernels < <(pick '$6 != host && $5 != "build"')
 mapfile -t cross_full < <(pick '$6 != host && $5 == "full"')
 guests() {	# guests KERNEL...: the guest checks on those kernels
 	(($# == 0)) || "$s/guest-test.sh" "$@"
@@ -49,11 +50,17 @@ guests() {	# guests KERNEL...: the guest checks on those kernels
 # With a warm cache the two lanes end together; with a cold one the
 # second lane builds the kernels of KUnit and torture, and the first
 # boots every arm64 guest meanwhile.
+pkg() {	# pkg RELEASE: the package test, with the packages built below
+	until [ -e "$out/debs.done" ]; do sleep 2; done
+	"$s/pkg-test.sh" --prebuilt "$1"
+}
 shared() {
 	local k
-	# The package test first: the lane done first takes it (its system
-	# image was started in the background below, at the beginning).
-	! mkdir "$out/claim.pkg" 2>/dev/null || "$s/pkg-test.sh" bookworm
+	# The package tests first, Debian 13's then 12's: the lane done first
+	# takes the next (their system images were started in the background
+	# below, at the beginning).
+	! mkdir "$out/claim.pkg-trixie" 2>/dev/null || pkg trixie
+	! mkdir "$out/claim.pkg-bookworm" 2>/dev/null || pkg bookworm
 	for k in "${cross_kernels[@]}"; do
 		! mkdir "$out/claim.$k" 2>/dev/null || guests "$k"
 	done
@@ -61,9 +68,15 @@ shared() {
 		"$s/dbus-test.sh" "${cross_full[@]}"
 }
 results='^(PASS|FAIL|SKIP) '
-# The package test's Debian system (debootstrap: mostly the archive's time,
-# cached afterwards) is made while the lanes compile.
-"$s/pkg-test.sh" --image bookworm >"$out/image.log" 2>&1 &
+# The packages, once for both package tests, and the tests' Debian systems
+# (debootstrap: mostly the archive's time, cached afterwards) are made
+# while the lanes compile.
+{
+	"$s/pkg-test.sh" --debs >"$out/debs" 2>&1
+	touch "$out/debs.done"
+	"$s/pkg-test.sh" --image trixie
+	"$s/pkg-test.sh" --image bookworm
+} >"$out/image.log" 2>&1 &
 {
 	"$s/static-check.sh"
 	"$s/cli-test.sh" | sed 's#^\(PASS\|FAIL\) #\1 cli/#'
@@ -76,6 +89,11 @@ results='^(PASS|FAIL|SKIP) '
 } 2>"$out/lane1.err" | tee "$out/lane1" | grep --line-buffered -E "$results" &
 lane1=$!
 {
+	# Shorter than make torture's (50 reload cycles, 120 s of fuzz): 20
+	# cycles (10 s each on the PREEMPT_RT arm64 kernel under TCG) and 60 s
+	# of fuzz, what leaves room for the package tests.
+	export PEERCRED_TORTURE_CYCLES=${PEERCRED_TORTURE_CYCLES:-20}
+	export PEERCRED_TORTURE_FUZZ_SECS=${PEERCRED_TORTURE_FUZZ_SECS:-60}
 	PEERCRED_TORTURE_JOBS=1 "$s/torture.sh" --no-deps "${rt[@]}"
 	# Without a series list, torture.sh above said why.
 	((${#generic[@]} == 0)) || PEERCRED_TORTURE_JOBS=1 "$s/torture.sh" --no-deps "${generic[@]}"
@@ -86,5 +104,6 @@ lane2=$!
 wait "$lane1" "$lane2"
 # What the lanes said besides results: progress, and why things failed.
 cat "$out/image.log" "$out/lane1.err" "$out/lane2.err" >&2
-cat "$out/lane1" "$out/lane2" >"$out/all"
+grep -E "$results" "$out/debs"
+cat "$out/debs" "$out/lane1" "$out/lane2" >"$out/all"
 peercred_summary "$out/all"
