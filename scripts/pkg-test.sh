@@ -119,23 +119,20 @@ boot() {	# boot VMLINUZ INITRD [APPEND]: until the guest powers off
 		-kernel "$1" -initrd "$2" \
 		-append "console=ttyS0 root=/dev/vda rw panic=-1 quiet loglevel=4 systemd.show_status=0 ${3:-}" \
 		-drive "file=$work/root.qcow2,if=virtio,format=qcow2,cache=unsafe" \
-		-drive "file=$work/test.img,if=virtio,format=raw" </dev/null >>"$log" 2>&1
+		-drive "file=$work/test.img,if=virtio,format=raw" </dev/null >"$work/boot.log" 2>&1
 	rc=$?
 	set -e
-	[ $rc -ne 124 ] || echo "PEERCRED-GUEST-TIMEOUT" >>"$log"
+	[ $rc -ne 124 ] || echo "PEERCRED-GUEST-TIMEOUT" >>"$work/boot.log"
+	cat "$work/boot.log" >>"$log"
 }
-# Each boot's last PKGTEST-BOOT KVER [APPEND...] line asks for the next
+# A boot's PKGTEST-BOOT KVER [APPEND...] line asks for the next one
 # (QEMU boots its kernel directly: the guest's own reboot would come back
-# to the same kernel and command line). KVER's files are the image's, or
-# for the upgrade's new kernel the ones the guest copied to the test's
-# disk (read without mounting it).
+# to the same kernel and command line); a boot without one is the last.
+# KVER's files are the image's, or for the upgrade's new kernel the ones
+# the guest copied to the test's disk (read without mounting it).
 boot "$img/vmlinuz" "$img/initrd.img"
 for ((n = 1; n < 8; n++)); do
-	req=$(tr -d '\r' <"$log" | grep '^PKGTEST-\(BOOT\|END\)' | tail -n 1)
-	read -r what bkver bappend <<<"$req"
-	[ "$what" = PKGTEST-BOOT ] || break
-	# Each request is answered once: mark it.
-	echo "PKGTEST-BOOTING $bkver" >>"$log"
+	read -r _ bkver bappend < <(tr -d '\r' <"$work/boot.log" | grep '^PKGTEST-BOOT ') || break
 	if [ "$bkver" = "$kver" ]; then
 		boot "$img/vmlinuz" "$img/initrd.img" "$bappend"
 		continue
